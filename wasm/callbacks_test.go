@@ -1,0 +1,189 @@
+//go:build js && wasm
+
+package wasm_test
+
+import (
+	"context"
+	"errors"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+// jsFunc compiles a JS function for a test; tests may eval, the library never does.
+func jsFunc(params, body string) js.Value {
+	return js.Global().Get("Function").New(params, body)
+}
+
+func newCallbacks(t *testing.T) *wasm.Callbacks {
+	t.Helper()
+	c, err := wasm.NewCallbacks()
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+func TestCallbacksRouteAndDropAfterRemove(t *testing.T) {
+	c := newCallbacks(t)
+	var got []string
+	cb, err := c.Add(func(args []safejs.Value) any {
+		s, _ := args[1].String()
+		got = append(got, s)
+		return len(got)
+	}, "bound")
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.Live())
+
+	ret := cb.Value.Invoke("first")
+	assert.Equal(t, 1, ret.Int())
+	c.Remove(cb.ID)
+	c.Remove(cb.ID) // idempotent
+	assert.True(t, cb.Value.Invoke("late").IsUndefined(), "a removed handler answers undefined")
+	assert.Equal(t, []string{"first"}, got)
+	assert.Equal(t, 0, c.Live())
+	assert.Equal(t, 1, c.Dropped())
+}
+
+func TestCallbacksSettlePairCalledOnce(t *testing.T) {
+	c := newCallbacks(t)
+	calls := 0
+	a, b, err := c.AddSettle(
+		func([]safejs.Value) any { calls++; return nil },
+		func([]safejs.Value) any { calls += 10; return nil },
+	)
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.Live(), "a pair counts once")
+	a.Value.Invoke()
+	b.Value.Invoke()
+	a.Value.Invoke()
+	assert.Equal(t, 1, calls)
+	assert.Equal(t, 0, c.Live())
+	assert.Equal(t, 2, c.Dropped())
+}
+
+func TestCallbacksClosedRefusesAdd(t *testing.T) {
+	c, err := wasm.NewCallbacks()
+	require.NoError(t, err)
+	c.Close()
+	c.Close()
+	_, err = c.Add(func([]safejs.Value) any { return nil })
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+}
+
+func TestCallbacksCloseWaitsForOrphanedSettle(t *testing.T) {
+	before := wasm.LiveFuncs()
+	c, err := wasm.NewCallbacks()
+	require.NoError(t, err)
+	a, _, err := c.AddSettle(func([]safejs.Value) any { return nil }, func([]safejs.Value) any { return nil })
+	require.NoError(t, err)
+	c.Close()
+	assert.Equal(t, before+1, wasm.LiveFuncs(), "an unsettled pair keeps the dispatcher alive")
+	a.Value.Invoke() // the late settle is dropped, not a call to a released function
+	assert.Equal(t, before, wasm.LiveFuncs())
+}
+
+func TestFuncReleaseOnceAndRecoversPanic(t *testing.T) {
+	before := wasm.LiveFuncs()
+	panicsBefore := wasm.Panics()
+	f, err := wasm.FuncOf(func(safejs.Value, []safejs.Value) any { panic("boom") })
+	require.NoError(t, err)
+	assert.Equal(t, before+1, wasm.LiveFuncs())
+	assert.True(t, f.Value().Invoke().IsUndefined())
+	assert.Equal(t, panicsBefore+1, wasm.Panics())
+	f.Release()
+	f.Release()
+	assert.Equal(t, before, wasm.LiveFuncs())
+}
+
+func TestAwait(t *testing.T) {
+	c := newCallbacks(t)
+	ctx := context.Background()
+
+	v, err := c.Await(ctx, jsFunc("", "return Promise.resolve(42)").Invoke())
+	require.NoError(t, err)
+	n, _ := v.Int()
+	assert.Equal(t, 42, n)
+
+	v, err = c.Await(ctx, js.ValueOf("plain"))
+	require.NoError(t, err)
+	s, _ := v.String()
+	assert.Equal(t, "plain", s, "a non-thenable is its own result")
+
+	_, err = c.Await(ctx, jsFunc("", "const e = new Error('nope'); e.code = 'E_X'; return Promise.reject(e)").Invoke())
+	var jerr *wasm.Error
+	require.ErrorAs(t, err, &jerr)
+	assert.Equal(t, "E_X", jerr.Code)
+	assert.Equal(t, "nope", jerr.Message)
+
+	_, err = c.Await(ctx, jsFunc("", "return { then() { throw 'bad thenable' } }").Invoke())
+	require.ErrorAs(t, err, &jerr)
+	assert.Equal(t, "bad thenable", jerr.Message)
+	assert.Equal(t, 0, c.Live())
+}
+
+func TestAwaitCancelledDropsLateSettle(t *testing.T) {
+	c := newCallbacks(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	slow := jsFunc("", "return new Promise(r => setTimeout(() => r(1), 60))").Invoke()
+	_, err := c.Await(ctx, slow)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 0, c.Live())
+	_, err = c.Await(context.Background(), jsFunc("", "return new Promise(r => setTimeout(r, 100))").Invoke())
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.Dropped(), "the abandoned promise settled into a dropped call")
+}
+
+func TestPromise(t *testing.T) {
+	c := newCallbacks(t)
+	ctx := context.Background()
+
+	p, err := c.Promise(func() (any, error) { return "done", nil })
+	require.NoError(t, err)
+	v, err := c.Await(ctx, p)
+	require.NoError(t, err)
+	s, _ := v.String()
+	assert.Equal(t, "done", s)
+
+	p, err = c.Promise(func() (any, error) { return nil, errors.New("failed") })
+	require.NoError(t, err)
+	_, err = c.Await(ctx, p)
+	var jerr *wasm.Error
+	require.ErrorAs(t, err, &jerr)
+	assert.Equal(t, "failed", jerr.Message)
+	assert.Equal(t, "Error", jerr.Name)
+
+	panicsBefore := wasm.Panics()
+	p, err = c.Promise(func() (any, error) { panic("kaboom") })
+	require.NoError(t, err)
+	_, err = c.Await(ctx, p)
+	require.ErrorAs(t, err, &jerr)
+	assert.Contains(t, jerr.Message, "kaboom")
+	assert.Equal(t, panicsBefore+1, wasm.Panics())
+
+	p, err = c.Promise(func() (any, error) { return make(chan int), nil })
+	require.NoError(t, err)
+	_, err = c.Await(ctx, p)
+	assert.Error(t, err, "an unconvertible result rejects instead of panicking")
+	assert.Equal(t, 0, c.Live())
+}
+
+func TestAsync(t *testing.T) {
+	c := newCallbacks(t)
+	cb, err := c.Async(func(args []safejs.Value) (any, error) {
+		time.Sleep(5 * time.Millisecond) // may block: it runs in a goroutine
+		n, _ := args[0].Int()
+		return n * 2, nil
+	})
+	require.NoError(t, err)
+	v, err := c.Await(context.Background(), cb.Value.Invoke(21))
+	require.NoError(t, err)
+	n, _ := v.Int()
+	assert.Equal(t, 42, n)
+}

@@ -1,0 +1,18 @@
+// Package wasm holds the Go↔JS primitives the purchase client is built on,
+// with no knowledge of in-app purchases:
+//
+//   - [Callbacks]: one js.Func per owner that routes JS calls to Go handlers by
+//     id, so a handler can be dropped at once and a late call from JS is
+//     ignored instead of hitting a released function;
+//   - [Func]: a js.Func that is released exactly once and counted while live;
+//   - [Callbacks.Await]: waiting for a JS Promise with a context.Context;
+//   - [Callbacks.Promise] and [Callbacks.Async]: Go work handed to JS as a
+//     Promise, run in a goroutine, with panics turned into rejections;
+//   - [Value] and the decoders in decode.go: reading untrusted JS data into Go
+//     values without panicking on wrong types (they also run natively, over
+//     Go values, so they can be fuzzed);
+//   - [Error]: a JS error of any shape (Error, plain object, string,
+//     undefined) as a Go error that keeps code, message and userInfo.
+//
+// Files without the js build tag compile everywhere; the rest need GOOS=js.
+package wasm

@@ -1,0 +1,149 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"context"
+	"errors"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+)
+
+var (
+	jsPromise = js.Global().Get("Promise")
+	jsError   = js.Global().Get("Error")
+)
+
+// JSValuer is an error that knows what it should look like when it rejects
+// a Promise handed to JS. Other errors become a plain Error.
+type JSValuer interface {
+	JSValue() js.Value
+}
+
+// ErrorValue is err as a JS rejection value.
+func ErrorValue(err error) js.Value {
+	var v JSValuer
+	if errors.As(err, &v) {
+		return v.JSValue()
+	}
+	return jsError.New(err.Error())
+}
+
+type settled struct {
+	v  safejs.Value
+	ok bool
+}
+
+func firstArg(args []safejs.Value) safejs.Value {
+	if len(args) == 0 {
+		return safejs.Undefined()
+	}
+	return args[0]
+}
+
+// Await waits for p the way JS's await does: a thenable is followed, any
+// other value is the result at once. A rejection comes back as *Error; a
+// cancelled ctx returns ctx.Err() at once, and the promise's later settling
+// is dropped (never a call to a released function).
+//
+// As in net/http's roundtrip_js.go both callbacks go to one then, are
+// retired together, and the channel is buffered so the callback never
+// blocks the event loop.
+func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error) {
+	if t := p.Type(); t != js.TypeObject && t != js.TypeFunction {
+		return safejs.Safe(p), nil
+	}
+	if err := ctx.Err(); err != nil {
+		return safejs.Undefined(), err
+	}
+	ch := make(chan settled, 1)
+	onOK, onFail, err := c.AddSettle(
+		func(args []safejs.Value) any { ch <- settled{firstArg(args), true}; return nil },
+		func(args []safejs.Value) any { ch <- settled{firstArg(args), false}; return nil },
+	)
+	if err != nil {
+		return safejs.Undefined(), err
+	}
+	// Promise.resolve adopts any thenable; a then that throws becomes a
+	// rejection instead of a Go panic.
+	if err := Catch(func() {
+		jsPromise.Call("resolve", p).Call("then", onOK.Value, onFail.Value)
+	}); err != nil {
+		c.forget(onOK.ID)
+		return safejs.Undefined(), err
+	}
+	select {
+	case s := <-ch:
+		if s.ok {
+			return s.v, nil
+		}
+		return s.v, ErrorFrom(JS(s.v))
+	case <-ctx.Done():
+		c.Remove(onOK.ID)
+		return safejs.Undefined(), ctx.Err()
+	}
+}
+
+// forget drops a settle pair that JS will never call (its then failed).
+func (c *Callbacks) forget(id uint32) {
+	c.mu.Lock()
+	if e, ok := c.handlers[id]; ok {
+		delete(c.handlers, id)
+		delete(c.handlers, e.pair)
+	}
+	c.mu.Unlock()
+}
+
+// Promise hands JS a Promise for work, which runs in its own goroutine so
+// the caller (often a JS callback) returns at once. An error rejects with
+// [ErrorValue]; a panic in work rejects with a *PanicError. A value is
+// converted as by js.ValueOf; one that cannot be converted rejects.
+func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
+	var resolve, reject safejs.Value
+	exec, err := c.Add(func(args []safejs.Value) any {
+		if len(args) >= 2 {
+			resolve, reject = args[0], args[1]
+		}
+		return nil
+	})
+	if err != nil {
+		return js.Undefined(), err
+	}
+	var p js.Value
+	perr := Catch(func() { p = jsPromise.New(exec.Value) }) // the executor runs now, synchronously
+	c.Remove(exec.ID)
+	if perr != nil {
+		return js.Undefined(), perr
+	}
+	go func() {
+		var v any
+		var werr error
+		if err := Catch(func() { v, werr = work() }); err != nil {
+			werr = err
+		}
+		if werr == nil {
+			if _, err := resolve.Invoke(v); err == nil {
+				return
+			} else {
+				werr = err
+			}
+		}
+		_, _ = reject.Invoke(ErrorValue(werr))
+	}()
+	return p, nil
+}
+
+// Async makes a JS function that runs fn in a goroutine and returns a
+// Promise of its result: fn may block, call JS and await. The returned
+// handler is registered with c and lives until c is closed or it is
+// removed.
+func (c *Callbacks) Async(fn func(args []safejs.Value) (any, error)) (Callback, error) {
+	return c.Add(func(args []safejs.Value) any {
+		p, err := c.Promise(func() (any, error) { return fn(args) })
+		if err != nil {
+			return ErrorValue(err)
+		}
+		return p
+	})
+}

@@ -1,0 +1,40 @@
+package wasm
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// PanicError is a panic caught at a JS boundary, where letting it go would
+// end the whole Go program and make every later call from the page throw.
+type PanicError struct {
+	Value any    // what was passed to panic
+	Stack string // the goroutine's stack at the panic
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Unwrap exposes a panic value that was itself an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+var panics atomic.Int64
+
+// Panics is how many panics this package has caught since the program
+// started: a test can assert it stayed 0.
+func Panics() int { return int(panics.Load()) }
+
+// Catch runs fn and returns a panic inside it as a *PanicError.
+func Catch(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			panics.Add(1)
+			err = &PanicError{Value: r, Stack: string(debug.Stack())}
+		}
+	}()
+	fn()
+	return nil
+}
