@@ -1,0 +1,169 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"sync"
+	"sync/atomic"
+	"syscall/js"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+// DefaultGrantTimeout is how long a grant may run before it is answered
+// false. The Toss app waits about 30 s for the grant report.
+const DefaultGrantTimeout = 25 * time.Second
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithGrantTimeout sets how long a grant may run before the SDK is told
+// false; d <= 0 keeps the default.
+func WithGrantTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.grantTimeout = d
+		}
+	}
+}
+
+// Client is the IAP namespace of one SDK module, with at most one purchase
+// in flight. Its methods are safe for concurrent use.
+type Client struct {
+	iap          js.Value // sdk.IAP, or undefined
+	isMin        js.Value // sdk.isMinVersionSupported, or undefined
+	cbs          *wasm.Callbacks
+	grantTimeout time.Duration
+
+	gatesMu sync.Mutex
+	gates   map[MinVersion]js.Value // the gate objects, made once
+
+	mu      sync.Mutex
+	closed  bool
+	active  *flow // the purchase in flight, if any
+	running atomic.Int64
+}
+
+// New makes a client from the SDK's module namespace (what
+// `import * as sdk from '@apps-in-toss/web-framework'` gives). A namespace
+// without IAP is accepted; its calls fail with ErrSDKUnavailable.
+func New(sdk safejs.Value, opts ...Option) (*Client, error) {
+	cbs, err := wasm.NewCallbacks()
+	if err != nil {
+		return nil, newError(ErrSDKUnavailable, "cannot make JS callbacks", "", err)
+	}
+	c := &Client{
+		iap:          js.Undefined(),
+		isMin:        js.Undefined(),
+		cbs:          cbs,
+		grantTimeout: DefaultGrantTimeout,
+		gates:        map[MinVersion]js.Value{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	raw := safejs.Unsafe(sdk)
+	if t := raw.Type(); t == js.TypeObject || t == js.TypeFunction {
+		if v, err := sdk.Get("IAP"); err == nil && v.Type() == safejs.TypeObject {
+			c.iap = safejs.Unsafe(v)
+		}
+		if v, err := sdk.Get("isMinVersionSupported"); err == nil && v.Type() == safejs.TypeFunction {
+			c.isMin = safejs.Unsafe(v)
+		}
+	}
+	return c, nil
+}
+
+// Stats is what a client holds right now; both are 0 when it is idle.
+type Stats struct {
+	InFlight      int // purchases not settled, plus grants still running
+	LiveCallbacks int // Go callbacks JS can still reach
+	Dropped       int // JS calls that came after their flow ended
+}
+
+// Stats reports what the client holds.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	inFlight := 0
+	if c.active != nil {
+		inFlight = 1
+	}
+	c.mu.Unlock()
+	return Stats{
+		InFlight:      inFlight + int(c.running.Load()),
+		LiveCallbacks: c.cbs.Live(),
+		Dropped:       c.cbs.Dropped(),
+	}
+}
+
+// Close ends the purchase in flight with ErrClosed, cleans up the SDK
+// listeners, and makes every later call fail with ErrClosed. Grants that
+// have started still finish and are reported. It is idempotent.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	f := c.active
+	c.mu.Unlock()
+	if f != nil {
+		f.settle(nil, newError(ErrClosed, "the client was closed", f.knownOrderID(), nil))
+	}
+	c.cbs.Close()
+	return nil
+}
+
+// Done is closed once the client is closed and no JS callback can reach it
+// any more (promises it gave up on have settled).
+func (c *Client) Done() <-chan struct{} { return c.cbs.Released() }
+
+// method looks up an IAP function by name.
+func (c *Client) method(name string) (js.Value, *Error) {
+	if c.iap.Type() != js.TypeObject {
+		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP namespace", "", nil)
+	}
+	m := c.iap.Get(name)
+	if m.Type() != js.TypeFunction {
+		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP."+name, "", nil)
+	}
+	return m, nil
+}
+
+// supports asks the SDK whether the app meets m. Failing to ask (no
+// isMinVersionSupported, or it throws because the app's constants are
+// missing) is ErrSDKUnavailable.
+func (c *Client) supports(m MinVersion) (bool, *Error) {
+	if c.isMin.Type() != js.TypeFunction {
+		return false, newError(ErrSDKUnavailable, "the SDK has no isMinVersionSupported", "", nil)
+	}
+	var ok bool
+	err := wasm.Catch(func() { ok = c.isMin.Invoke(c.gate(m)).Truthy() })
+	if err != nil {
+		return false, newError(ErrSDKUnavailable, "isMinVersionSupported failed: "+err.Error(), "", err)
+	}
+	return ok, nil
+}
+
+// require fails with ErrUnsupportedAppVersion when the app is older than m.
+func (c *Client) require(m MinVersion, what string) *Error {
+	ok, err := c.supports(m)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return newError(ErrUnsupportedAppVersion, what+" needs Toss app "+m.String()+" or newer", "", nil)
+	}
+	return nil
+}
+
+func (c *Client) gate(m MinVersion) js.Value {
+	c.gatesMu.Lock()
+	defer c.gatesMu.Unlock()
+	g, ok := c.gates[m]
+	if !ok {
+		g = js.ValueOf(map[string]any{"android": m.Android, "ios": m.IOS})
+		c.gates[m] = g
+	}
+	return g
+}

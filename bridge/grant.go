@@ -1,0 +1,48 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"context"
+	"time"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+// GrantFunc gives the user what they paid for: it is called once per order
+// after the payment, in its own goroutine, with a context that ends at the
+// grant deadline. It reports whether the item was granted. Returning an
+// error, panicking or running past the deadline all count as false: the
+// order then stays pending in the app and can be recovered.
+//
+// Grant by orderID idempotently on your server: an order answered false
+// after your server did grant it (a timeout) will be offered again.
+type GrantFunc func(ctx context.Context, orderID string) (bool, error)
+
+// grantCall is one grant of one order: a repeated "purchased" event for the
+// same order waits on it instead of granting again.
+type grantCall struct {
+	done chan struct{}
+	ok   bool
+}
+
+// runGrant runs grant under timeout and always comes back with an answer.
+func runGrant(grant func(ctx context.Context) (bool, error), timeout time.Duration) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	answer := make(chan bool, 1) // buffered: a grant that outlives its deadline must not leak blocked
+	go func() {
+		ok := false
+		var err error
+		if perr := wasm.Catch(func() { ok, err = grant(ctx) }); perr != nil {
+			err = perr
+		}
+		answer <- ok && err == nil
+	}()
+	select {
+	case ok := <-answer:
+		return ok
+	case <-ctx.Done():
+		return false
+	}
+}
