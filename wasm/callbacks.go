@@ -35,8 +35,9 @@ type Callback struct {
 // The one js.Func is released on Close, or later, once every settle pair
 // (see AddSettle) that JS may still call has been called.
 type Callbacks struct {
-	fn   *Func
-	bind js.Value
+	fn      *Func
+	fnValue js.Value
+	bind    js.Value
 
 	mu       sync.Mutex
 	next     uint32
@@ -44,6 +45,7 @@ type Callbacks struct {
 	orphans  map[uint32]uint32 // id → pair, for pairs given up in Go that JS has yet to call
 	dropped  int
 	closed   bool
+	released chan struct{}
 }
 
 type entry struct {
@@ -53,13 +55,14 @@ type entry struct {
 
 // NewCallbacks makes a router with its one js.Func.
 func NewCallbacks() (*Callbacks, error) {
-	c := &Callbacks{handlers: map[uint32]entry{}, orphans: map[uint32]uint32{}}
+	c := &Callbacks{handlers: map[uint32]entry{}, orphans: map[uint32]uint32{}, released: make(chan struct{})}
 	fn, err := FuncOf(c.dispatch)
 	if err != nil {
 		return nil, err
 	}
 	c.fn = fn
-	c.bind = fn.Value().Get("bind")
+	c.fnValue = fn.Value()
+	c.bind = c.fnValue.Get("bind")
 	return c, nil
 }
 
@@ -138,7 +141,7 @@ func (c *Callbacks) register(a, b Handler) ([2]uint32, error) {
 // bound is called outside the lock: it is a call into JS.
 func (c *Callbacks) bound(id uint32, extra []any) Callback {
 	args := make([]any, 0, 3+len(extra))
-	args = append(args, c.fn.Value(), js.Undefined(), id)
+	args = append(args, c.fnValue, js.Undefined(), id)
 	args = append(args, extra...)
 	return Callback{ID: id, Value: c.bind.Call("call", args...)}
 }
@@ -201,8 +204,14 @@ func (c *Callbacks) Close() {
 	c.releaseIfDoneLocked()
 }
 
+// Released is closed once Close has run and the js.Func is released: from
+// then on nothing in JS can call into this router.
+func (c *Callbacks) Released() <-chan struct{} { return c.released }
+
 func (c *Callbacks) releaseIfDoneLocked() {
-	if c.closed && len(c.orphans) == 0 {
+	if c.closed && len(c.orphans) == 0 && c.fn != nil {
 		c.fn.Release()
+		c.fn = nil
+		close(c.released)
 	}
 }

@@ -1,0 +1,45 @@
+# The Go purchase client for Toss mini-apps. `make run` starts the demo;
+# `make test` runs every test; `make bench` measures.
+SHELL := /bin/bash
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+ADDR ?= 127.0.0.1:8080
+DATA ?= ./data
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# go_js_wasm_exec hands the environment to the wasm, which must stay under
+# 8 KiB with the arguments: the js/wasm tests run with a trimmed one.
+WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
+GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.PHONY: build run test test-go-wasm test-go test-node test-browser bench soak clean
+
+build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
+
+web/main.wasm: $(GO_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./cmd/goiap
+
+# wasm_exec.js must come from the toolchain that built main.wasm.
+web/wasm_exec.js: web/main.wasm
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+run: build
+	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
+
+test: build test-go test-go-wasm test-node
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-go-wasm:
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./wasm/... ./bridge/... ./cmd/goiap/...
+
+test-node: build
+	cd web && node --test --test-concurrency=1 test/
+
+clean:
+	rm -f web/main.wasm web/wasm_exec.js

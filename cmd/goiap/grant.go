@@ -1,0 +1,80 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+var (
+	jsAbortController = js.Global().Get("AbortController")
+	jsonHeaders       = js.ValueOf(map[string]any{"content-type": "application/json"})
+)
+
+// granter asks the partner's server to grant an order: POST grantURL with
+// {"orderId","sku"} (and "subscriptionId" for subscriptions). Only a 2xx
+// answer whose JSON body has "granted": true counts as granted.
+type granter struct {
+	url   string
+	fetch js.Value
+	await *wasm.Callbacks
+}
+
+// oneTime is the bridge.GrantFunc for one SKU.
+func (g *granter) oneTime(sku string) func(ctx context.Context, orderID string) (bool, error) {
+	return func(ctx context.Context, orderID string) (bool, error) {
+		return g.grant(ctx, orderID, sku, "")
+	}
+}
+
+func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string) (bool, error) {
+	body := `{"orderId":` + jsonString(orderID) + `,"sku":` + jsonString(sku)
+	if subscriptionID != "" {
+		body += `,"subscriptionId":` + jsonString(subscriptionID)
+	}
+	body += "}"
+
+	// The deadline aborts the request itself, so a hung server costs no
+	// more than the grant timeout.
+	ac := jsAbortController.New()
+	stop := context.AfterFunc(ctx, func() { ac.Call("abort") })
+	defer stop()
+
+	var pending js.Value
+	if err := wasm.Catch(func() {
+		pending = g.fetch.Invoke(g.url, js.ValueOf(map[string]any{
+			"method":  "POST",
+			"headers": jsonHeaders,
+			"body":    body,
+			"signal":  ac.Get("signal"),
+		}))
+	}); err != nil {
+		return false, err
+	}
+	resp, err := g.await.Await(ctx, pending)
+	if err != nil {
+		return false, err
+	}
+	r := wasm.JS(resp)
+	status := int(r.Get("status").Num())
+	if status < 200 || status > 299 {
+		return false, errors.New("grant endpoint answered " + strconv.Itoa(status))
+	}
+	var parsing js.Value
+	if err := wasm.Catch(func() { parsing = safejs.Unsafe(wasm.Unwrap(r)).Call("json") }); err != nil {
+		return false, err
+	}
+	answer, err := g.await.Await(ctx, parsing)
+	if err != nil {
+		return false, err
+	}
+	a := wasm.JS(answer)
+	return a.Get("granted").Type() == wasm.TypeBoolean && a.Get("granted").Bool(), nil
+}

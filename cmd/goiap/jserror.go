@@ -1,0 +1,37 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"syscall/js"
+
+	"github.com/goiap/goiap/bridge"
+)
+
+var jsErrorCtor = js.Global().Get("Error")
+
+// jsError is a bridge error as the page sees it: an Error with .code and,
+// when an order is known, .orderId.
+type jsError struct{ err *bridge.Error }
+
+func (e jsError) Error() string { return e.err.Error() }
+
+func (e jsError) JSValue() js.Value {
+	v := jsErrorCtor.New(e.err.Error())
+	v.Set("name", "IAPError")
+	v.Set("code", string(e.err.Code))
+	if e.err.OrderID != "" {
+		v.Set("orderId", e.err.OrderID)
+	}
+	return v
+}
+
+// asJSError gives any error a code: bridge errors keep theirs.
+func asJSError(err error) jsError {
+	var be *bridge.Error
+	if !errors.As(err, &be) {
+		be = &bridge.Error{Code: bridge.CodeOf(err), Message: err.Error(), Err: err}
+	}
+	return jsError{be}
+}

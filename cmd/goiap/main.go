@@ -1,0 +1,190 @@
+//go:build js && wasm
+
+// Command goiap is the program built to web/main.wasm. It is the whole
+// JS-facing surface: it reads its boot object from the global the loader
+// (web/goiap.js) names in argv, builds a bridge.Client over the SDK it was
+// given, and hands the loader an object of exported functions:
+//
+//	buy(sku, callId)  → Promise<result>   (rejects with an Error that has .code, .orderId)
+//	cancel(callId)                          (the loader's AbortSignal)
+//	stats()           → {inFlight, liveCallbacks, dropped, panics}
+//	close()
+//
+// The grant is a JSON POST to grantURL through JS fetch; net/http and
+// encoding/json would add megabytes to main.wasm.
+package main
+
+import (
+	"os"
+	"syscall/js"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/bridge"
+	"github.com/goiap/goiap/wasm"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		println("goiap: start me with web/goiap.js (no boot key in argv)")
+		os.Exit(2)
+	}
+	global := js.Global()
+	boot := global.Get(os.Args[1])
+	global.Delete(os.Args[1])
+	if boot.Type() != js.TypeObject {
+		println("goiap: boot object " + os.Args[1] + " not found")
+		os.Exit(2)
+	}
+	a, err := newApp(boot)
+	if err != nil {
+		boot.Call("fail", err.Error())
+		os.Exit(1)
+	}
+	boot.Call("ready", a.exports())
+	<-a.closed
+	// Stay until no JS callback can reach this program: a promise the
+	// client gave up on may still settle, and calling into an exited Go
+	// program throws in the caller.
+	<-a.client.Done()
+	<-a.async.Released()
+	a.releaseExports()
+}
+
+// app is one client as the page sees it.
+type app struct {
+	client *bridge.Client
+	async  *wasm.Callbacks // promises handed to JS, and awaits of fetch
+	grants *granter
+
+	calls   *callTable
+	funcs   []*wasm.Func
+	closed  chan struct{}
+	closing chan struct{}
+}
+
+func newApp(boot js.Value) (*app, error) {
+	timeout := time.Duration(boot.Get("grantTimeoutMs").Float()) * time.Millisecond
+	client, err := bridge.New(safejs.Safe(boot.Get("sdk")), bridge.WithGrantTimeout(timeout))
+	if err != nil {
+		return nil, err
+	}
+	async, err := wasm.NewCallbacks()
+	if err != nil {
+		return nil, err
+	}
+	return &app{
+		client:  client,
+		async:   async,
+		grants:  &granter{url: boot.Get("grantURL").String(), fetch: boot.Get("fetch"), await: async},
+		calls:   newCallTable(),
+		closed:  make(chan struct{}),
+		closing: make(chan struct{}),
+	}, nil
+}
+
+func (a *app) exports() js.Value {
+	obj := js.Global().Get("Object").New()
+	for name, fn := range map[string]func(args []safejs.Value) any{
+		"buy":    a.buy,
+		"cancel": a.cancel,
+		"stats":  a.stats,
+		"close":  a.close,
+	} {
+		f, err := wasm.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return fn(args) })
+		if err != nil {
+			continue
+		}
+		a.funcs = append(a.funcs, f)
+		obj.Set(name, f.Value())
+	}
+	return obj
+}
+
+func (a *app) releaseExports() {
+	for _, f := range a.funcs {
+		f.Release()
+	}
+}
+
+func arg(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
+
+// buy starts a purchase and returns a Promise at once; the purchase runs in
+// a goroutine, so the page's event loop never waits on Go.
+func (a *app) buy(args []safejs.Value) any {
+	skuArg, idArg := arg(args, 0), arg(args, 1)
+	callID, _ := idArg.Float()
+	ctx, done := a.calls.begin(callID)
+	p, err := a.async.Promise(func() (any, error) {
+		defer done()
+		if skuArg.Type() != safejs.TypeString {
+			return nil, jsError{&bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + skuArg.Type().String()}}
+		}
+		sku, _ := skuArg.String()
+		res, err := a.client.Purchase(ctx, sku, a.grants.oneTime(sku))
+		if err != nil {
+			return nil, asJSError(err)
+		}
+		return resultValue(res), nil
+	})
+	if err != nil {
+		done()
+		return wasm.ErrorValue(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
+	}
+	return p
+}
+
+func (a *app) cancel(args []safejs.Value) any {
+	id, _ := arg(args, 0).Float()
+	a.calls.cancel(id)
+	return nil
+}
+
+func (a *app) stats(_ []safejs.Value) any {
+	s := a.client.Stats()
+	return map[string]any{
+		"inFlight":      s.InFlight,
+		"liveCallbacks": s.LiveCallbacks + a.async.Live(),
+		"dropped":       s.Dropped + a.async.Dropped(),
+		"panics":        wasm.Panics(),
+	}
+}
+
+// close is idempotent; the program exits once nothing in JS can call it.
+func (a *app) close(_ []safejs.Value) any {
+	select {
+	case <-a.closing:
+		return nil
+	default:
+		close(a.closing)
+	}
+	go func() { // Close settles flows and calls JS: not on the event loop
+		_ = a.client.Close() // the purchase in flight ends with CLOSED, not ABORTED
+		a.calls.cancelAll()
+		a.async.Close()
+		close(a.closed)
+	}()
+	return nil
+}
+
+func resultValue(r bridge.Result) map[string]any {
+	var icon any
+	if r.MiniAppIconURL != nil {
+		icon = *r.MiniAppIconURL
+	}
+	return map[string]any{
+		"orderId":        r.OrderID,
+		"displayName":    r.DisplayName,
+		"displayAmount":  r.DisplayAmount,
+		"amount":         r.Amount,
+		"currency":       r.Currency,
+		"fraction":       r.Fraction,
+		"miniAppIconUrl": icon,
+	}
+}

@@ -1,0 +1,174 @@
+// goiap.js — loads main.wasm (the Go purchase client) and hands back a
+// client for the page. ES module; works in browsers and in Node 20.
+//
+//   import { load } from './goiap.js';
+//   import * as sdk from '@apps-in-toss/web-framework';
+//   const iap = await load({ sdk });
+//   const result = await iap.buy('item_coin_100', { signal });
+//
+// Every rejection is an Error with a string .code (see CODES) and, when an
+// order is known, .orderId: an order id on an error means money may have
+// moved and the order can be recovered.
+
+/** The codes a rejection can carry: the SDK's eleven, then the client's. */
+export const CODES = Object.freeze([
+  'INVALID_PRODUCT_ID', 'PAYMENT_PENDING', 'NETWORK_ERROR', 'INVALID_USER_ENVIRONMENT',
+  'ITEM_ALREADY_OWNED', 'APP_MARKET_VERIFICATION_FAILED', 'TOSS_SERVER_VERIFICATION_FAILED',
+  'INTERNAL_ERROR', 'KOREAN_ACCOUNT_ONLY', 'USER_CANCELED', 'PRODUCT_NOT_GRANTED_BY_PARTNER',
+  'INVALID_SKU', 'PURCHASE_IN_PROGRESS', 'UNSUPPORTED_APP_VERSION', 'SDK_UNAVAILABLE',
+  'ABORTED', 'CLOSED', 'INVALID_RESPONSE', 'UNKNOWN',
+]);
+
+const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
+
+let runtime; // the Go class from wasm_exec.js, loaded once
+const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
+let bootSeq = 0;
+
+/** An Error with a code, as every rejection from a client is. */
+export function iapError(code, message, orderId) {
+  const err = new Error(message || code);
+  err.name = 'IAPError';
+  err.code = CODES.includes(code) ? code : 'UNKNOWN';
+  if (orderId) err.orderId = orderId;
+  return err;
+}
+
+// toIAPError makes anything thrown into an Error with a known code.
+function toIAPError(e) {
+  if (e instanceof Error && typeof e.code === 'string' && CODES.includes(e.code)) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return iapError('UNKNOWN', msg, e && typeof e.orderId === 'string' ? e.orderId : undefined);
+}
+
+async function goRuntime() {
+  if (!runtime) {
+    runtime = (async () => {
+      if (typeof globalThis.Go !== 'function') {
+        await import(new URL('./wasm_exec.js', import.meta.url).href);
+      }
+      return globalThis.Go;
+    })();
+  }
+  return runtime;
+}
+
+async function readURL(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw iapError('SDK_UNAVAILABLE', `cannot fetch ${url}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+async function compile(wasm) {
+  if (wasm instanceof WebAssembly.Module) return wasm;
+  if (typeof Response !== 'undefined' && wasm instanceof Response) {
+    return WebAssembly.compile(await wasm.arrayBuffer());
+  }
+  if (wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) return WebAssembly.compile(wasm);
+  const base = typeof location !== 'undefined' ? location.href : import.meta.url;
+  const url = new URL(wasm ?? './main.wasm', wasm === undefined ? import.meta.url : base);
+  const key = url.href;
+  if (!modules.has(key)) {
+    const p = readURL(url).then((bytes) => WebAssembly.compile(bytes));
+    p.catch(() => modules.delete(key));
+    modules.set(key, p);
+  }
+  return modules.get(key);
+}
+
+/**
+ * Starts one Go client. Each call makes an independent client with its own
+ * Go program, so several may live side by side.
+ *
+ * @param {object} opts
+ * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module} [opts.wasm] main.wasm; default: next to this file
+ * @param {object} opts.sdk the SDK module namespace (uses sdk.IAP and sdk.isMinVersionSupported)
+ * @param {string} [opts.grantURL] the partner grant endpoint, default '/api/grant'
+ * @param {number} [opts.grantTimeoutMs] default 25000 (the Toss app gives up at 30 s)
+ * @param {typeof fetch} [opts.fetch] default globalThis.fetch
+ */
+export async function load(opts = {}) {
+  const { sdk, wasm } = opts;
+  const grantURL = opts.grantURL ?? DEFAULTS.grantURL;
+  const grantTimeoutMs = opts.grantTimeoutMs ?? DEFAULTS.grantTimeoutMs;
+  const fetchFn = opts.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (!Number.isFinite(grantTimeoutMs) || grantTimeoutMs <= 0) {
+    throw iapError('UNKNOWN', `grantTimeoutMs must be a positive number, got ${grantTimeoutMs}`);
+  }
+  if (typeof fetchFn !== 'function') throw iapError('UNKNOWN', 'no fetch function: pass opts.fetch');
+  const [Go, module] = await Promise.all([goRuntime(), compile(wasm)]);
+
+  const go = new Go();
+  const key = `__goiap_boot_${++bootSeq}`;
+  let exited;
+  const api = await new Promise((resolve, reject) => {
+    globalThis[key] = {
+      sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn,
+      ready: resolve,
+      fail: (msg) => reject(iapError('SDK_UNAVAILABLE', msg)),
+    };
+    go.argv = ['main.wasm', key];
+    go.env = {};
+    WebAssembly.instantiate(module, go.importObject).then((instance) => {
+      exited = go.run(instance).then(() => {
+        delete globalThis[key];
+        // The Go runtime leaves the JS timeout of a stopped timer behind; at
+        // exit it would fire into the dead program and keep Node alive.
+        for (const t of go._scheduledTimeouts?.values() ?? []) clearTimeout(t);
+        go._scheduledTimeouts?.clear();
+        reject(iapError('UNKNOWN', 'the Go program exited before it was ready'));
+      });
+    }, reject);
+  });
+  return new Client(api, go, exited);
+}
+
+class Client {
+  #api; #go; #closed = false; #calls = 0; #exited;
+
+  constructor(api, go, exited) {
+    this.#api = api;
+    this.#go = go;
+    this.#exited = exited;
+  }
+
+  /**
+   * Buys one product. Resolves with the SDK's result fields: orderId,
+   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
+   * @param {string} sku
+   * @param {{signal?: AbortSignal}} [opts]
+   */
+  async buy(sku, { signal } = {}) {
+    if (this.#closed) throw iapError('CLOSED', 'the client is closed');
+    if (signal?.aborted) throw iapError('ABORTED', 'aborted before it started');
+    const id = ++this.#calls;
+    const onAbort = () => this.#api.cancel(id);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.#api.buy(sku, id);
+    } catch (e) {
+      throw toIAPError(e);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** What the client holds: both 0 when idle. */
+  stats() {
+    if (this.#go.exited) return { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 };
+    return this.#api.stats();
+  }
+
+  /** Releases everything; later calls reject with CLOSED. Resolves when the Go program has exited. */
+  close() {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#api.close();
+    }
+    return this.#exited;
+  }
+}
