@@ -41,10 +41,12 @@ type Client struct {
 	gatesMu sync.Mutex
 	gates   map[MinVersion]js.Value // the gate objects, made once
 
-	mu      sync.Mutex
-	closed  bool
-	active  *flow // the purchase in flight, if any
-	running atomic.Int64
+	mu         sync.Mutex
+	closed     bool
+	active     *flow          // the purchase in flight, if any
+	recovering *recovery      // the recovery in flight, if any
+	granting   map[string]int // orders whose grant is running
+	running    atomic.Int64
 }
 
 // New makes a client from the SDK's module namespace (what

@@ -156,9 +156,9 @@ func (f *flow) onGrant(args []safejs.Value) any {
 	f.mu.Unlock()
 
 	if !seen {
-		f.c.running.Add(1)
+		f.c.markGranting(orderID, 1)
 		go func() {
-			defer f.c.running.Add(-1)
+			defer f.c.markGranting(orderID, -1)
 			g.ok = runGrant(func(ctx context.Context) (bool, error) {
 				return f.spec.grant(ctx, orderID, subscriptionID)
 			}, f.spec.timeout)

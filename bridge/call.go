@@ -1,0 +1,66 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"context"
+	"errors"
+	"syscall/js"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+// call runs one of the SDK's Promise calls: it checks the method exists and
+// the app is new enough, then awaits the answer under ctx. Below its
+// version an app answers undefined or never; both become typed errors (the
+// second only if ctx has a deadline, so give one).
+func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...any) (wasm.Value, *Error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, newError(ErrAborted, "cancelled before "+name, "", err)
+	}
+	m, err := c.method(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.require(min, "IAP."+name); err != nil {
+		return nil, err
+	}
+	var pending js.Value
+	if perr := wasm.Catch(func() { pending = m.Invoke(args...) }); perr != nil {
+		return nil, newError(ErrSDKUnavailable, "IAP."+name+" threw: "+perr.Error(), "", perr)
+	}
+	v, aerr := c.cbs.Await(ctx, pending)
+	var jerr *wasm.Error
+	switch {
+	case aerr == nil:
+	case errors.As(aerr, &jerr):
+		return nil, ErrorFromJS(jerr.Raw, "")
+	case errors.Is(aerr, wasm.ErrClosed):
+		return nil, newError(ErrClosed, "the client is closed", "", aerr)
+	default: // the context
+		return nil, newError(ErrAborted, "IAP."+name+" was cancelled: "+aerr.Error(), "", aerr)
+	}
+	got := wasm.JS(v)
+	if got.Type() == wasm.TypeUndefined {
+		return nil, newError(ErrUnsupportedAppVersion, "the app answered IAP."+name+" with undefined, as apps older than "+min.String()+" do", "", nil)
+	}
+	return got, nil
+}
+
+// open fails once the client is closed.
+func (c *Client) open() *Error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return newError(ErrClosed, "the client is closed", "", nil)
+	}
+	return nil
+}
+
+// invalid wraps a decoding error of the app's answer.
+func invalid(name string, err error) *Error {
+	return newError(ErrInvalidResponse, "IAP."+name+" answered malformed data: "+err.Error(), "", err)
+}
