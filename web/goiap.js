@@ -136,26 +136,57 @@ class Client {
     this.#exited = exited;
   }
 
-  /**
-   * Buys one product. Resolves with the SDK's result fields: orderId,
-   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
-   * @param {string} sku
-   * @param {{signal?: AbortSignal}} [opts]
-   */
-  async buy(sku, { signal } = {}) {
+  // call runs one exported Go function with a fresh call id, wiring the
+  // AbortSignal to Go's context and every rejection to an IAPError.
+  async #call(name, signal, ...args) {
     if (this.#closed) throw iapError('CLOSED', 'the client is closed');
     if (signal?.aborted) throw iapError('ABORTED', 'aborted before it started');
     const id = ++this.#calls;
     const onAbort = () => this.#api.cancel(id);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.#api.buy(sku, id);
+      return await this.#api[name](id, ...args);
     } catch (e) {
       throw toIAPError(e);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+
+  /**
+   * Buys one product. Resolves with the SDK's result fields: orderId,
+   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
+   * @param {string} sku
+   * @param {{signal?: AbortSignal}} [opts]
+   */
+  buy(sku, { signal } = {}) { return this.#call('buy', signal, sku); }
+
+  /**
+   * Buys a subscription, with the same guarantees as buy(); the grant
+   * request also carries subscriptionId.
+   * @param {string} sku
+   * @param {{offerId?: string, signal?: AbortSignal}} [opts]
+   */
+  subscribe(sku, { offerId, signal } = {}) { return this.#call('subscribe', signal, sku, offerId ?? null); }
+
+  /** The products on sale: {sku, type, displayName, displayAmount, iconUrl, description, renewalCycle?, offers?}[]. */
+  products({ signal } = {}) { return this.#call('products', signal); }
+
+  /** Orders paid for and not yet granted: {orderId, sku, paymentCompletedDate}[]. */
+  pendingOrders({ signal } = {}) { return this.#call('pendingOrders', signal); }
+
+  /**
+   * Grants every pending order through grantURL and completes the granted
+   * ones. Call it on every entry. Resolves with {granted: orderId[],
+   * failed: {orderId, code}[]}; failed orders stay pending.
+   */
+  recover({ signal } = {}) { return this.#call('recover', signal); }
+
+  /** One page of completed and refunded orders: {hasNext, nextKey, orders[]}. */
+  orders({ key, signal } = {}) { return this.#call('orders', signal, key ?? null); }
+
+  /** A subscription order's state: {catalogId, status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible}. */
+  subscriptionInfo(orderId, { signal } = {}) { return this.#call('subscriptionInfo', signal, orderId); }
 
   /** What the client holds: both 0 when idle. */
   stats() {

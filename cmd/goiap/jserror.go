@@ -35,3 +35,8 @@ func asJSError(err error) jsError {
 	}
 	return jsError{be}
 }
+
+var jsPromise = js.Global().Get("Promise")
+
+// rejected is a Promise already rejected with err.
+func rejected(err jsError) js.Value { return jsPromise.Call("reject", err.JSValue()) }

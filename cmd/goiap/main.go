@@ -5,16 +5,25 @@
 // (web/goiap.js) names in argv, builds a bridge.Client over the SDK it was
 // given, and hands the loader an object of exported functions:
 //
-//	buy(sku, callId)  → Promise<result>   (rejects with an Error that has .code, .orderId)
-//	cancel(callId)                          (the loader's AbortSignal)
-//	stats()           → {inFlight, liveCallbacks, dropped, panics}
+//	buy(callId, sku)                  → Promise<result>
+//	subscribe(callId, sku, offerId)   → Promise<result>
+//	products(callId)                  → Promise<product[]>
+//	pendingOrders(callId)             → Promise<{orderId, sku, paymentCompletedDate}[]>
+//	recover(callId)                   → Promise<{granted: orderId[], failed: {orderId, code}[]}>
+//	orders(callId, key)               → Promise<{hasNext, nextKey, orders[]}>
+//	subscriptionInfo(callId, orderId) → Promise<info>
+//	cancel(callId)                    (the loader's AbortSignal)
+//	stats()                           → {inFlight, liveCallbacks, dropped, panics}
 //	close()
+//
+// Every rejection is an Error with .code and, when an order is known, .orderId.
 //
 // The grant is a JSON POST to grantURL through JS fetch; net/http and
 // encoding/json would add megabytes to main.wasm.
 package main
 
 import (
+	"context"
 	"os"
 	"syscall/js"
 	"time"
@@ -48,14 +57,14 @@ func main() {
 	// client gave up on may still settle, and calling into an exited Go
 	// program throws in the caller.
 	<-a.client.Done()
-	<-a.async.Released()
+	<-a.promises.Released()
 	a.releaseExports()
 }
 
 // app is one client as the page sees it.
 type app struct {
 	client *bridge.Client
-	async  *wasm.Callbacks // promises handed to JS, and awaits of fetch
+	promises *wasm.Callbacks // promises handed to JS, and awaits of fetch
 	grants *granter
 
 	calls   *callTable
@@ -70,14 +79,14 @@ func newApp(boot js.Value) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	async, err := wasm.NewCallbacks()
+	promises, err := wasm.NewCallbacks()
 	if err != nil {
 		return nil, err
 	}
 	return &app{
-		client:  client,
-		async:   async,
-		grants:  &granter{url: boot.Get("grantURL").String(), fetch: boot.Get("fetch"), await: async},
+		client:   client,
+		promises: promises,
+		grants:   &granter{url: boot.Get("grantURL").String(), fetch: boot.Get("fetch"), await: promises},
 		calls:   newCallTable(),
 		closed:  make(chan struct{}),
 		closing: make(chan struct{}),
@@ -87,10 +96,16 @@ func newApp(boot js.Value) (*app, error) {
 func (a *app) exports() js.Value {
 	obj := js.Global().Get("Object").New()
 	for name, fn := range map[string]func(args []safejs.Value) any{
-		"buy":    a.buy,
-		"cancel": a.cancel,
-		"stats":  a.stats,
-		"close":  a.close,
+		"buy":              a.async(a.buy),
+		"subscribe":        a.async(a.subscribe),
+		"products":         a.async(a.products),
+		"pendingOrders":    a.async(a.pendingOrders),
+		"recover":          a.async(a.recover),
+		"orders":           a.async(a.orders),
+		"subscriptionInfo": a.async(a.subscriptionInfo),
+		"cancel":           a.cancel,
+		"stats":            a.stats,
+		"close":            a.close,
 	} {
 		f, err := wasm.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return fn(args) })
 		if err != nil {
@@ -115,29 +130,44 @@ func arg(args []safejs.Value, i int) safejs.Value {
 	return safejs.Undefined()
 }
 
-// buy starts a purchase and returns a Promise at once; the purchase runs in
-// a goroutine, so the page's event loop never waits on Go.
-func (a *app) buy(args []safejs.Value) any {
-	skuArg, idArg := arg(args, 0), arg(args, 1)
-	callID, _ := idArg.Float()
-	ctx, done := a.calls.begin(callID)
-	p, err := a.async.Promise(func() (any, error) {
-		defer done()
-		if skuArg.Type() != safejs.TypeString {
-			return nil, jsError{&bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + skuArg.Type().String()}}
+// async exports fn as a JS function (callId, ...args) → Promise. fn runs in
+// a goroutine, so the page's event loop never waits on Go; callId lets the
+// loader's AbortSignal cancel ctx.
+func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, error)) func(args []safejs.Value) any {
+	return func(args []safejs.Value) any {
+		callID, _ := arg(args, 0).Float()
+		rest := []safejs.Value{}
+		if len(args) > 1 {
+			rest = args[1:]
 		}
-		sku, _ := skuArg.String()
-		res, err := a.client.Purchase(ctx, sku, a.grants.oneTime(sku))
+		ctx, done := a.calls.begin(callID)
+		p, err := a.promises.Promise(func() (any, error) {
+			defer done()
+			v, err := fn(ctx, rest)
+			if err != nil {
+				return nil, asJSError(err)
+			}
+			return v, nil
+		})
 		if err != nil {
-			return nil, asJSError(err)
+			done()
+			return rejected(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
 		}
-		return resultValue(res), nil
-	})
-	if err != nil {
-		done()
-		return wasm.ErrorValue(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
+		return p
 	}
-	return p
+}
+
+// buy(callId, sku) → the purchase result.
+func (a *app) buy(ctx context.Context, args []safejs.Value) (any, error) {
+	sku, err := skuArg(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.client.Purchase(ctx, sku, a.grants.oneTime(sku))
+	if err != nil {
+		return nil, err
+	}
+	return resultValue(res), nil
 }
 
 func (a *app) cancel(args []safejs.Value) any {
@@ -150,8 +180,8 @@ func (a *app) stats(_ []safejs.Value) any {
 	s := a.client.Stats()
 	return map[string]any{
 		"inFlight":      s.InFlight,
-		"liveCallbacks": s.LiveCallbacks + a.async.Live(),
-		"dropped":       s.Dropped + a.async.Dropped(),
+		"liveCallbacks": s.LiveCallbacks + a.promises.Live(),
+		"dropped":       s.Dropped + a.promises.Dropped(),
 		"panics":        wasm.Panics(),
 	}
 }
@@ -167,7 +197,7 @@ func (a *app) close(_ []safejs.Value) any {
 	go func() { // Close settles flows and calls JS: not on the event loop
 		_ = a.client.Close() // the purchase in flight ends with CLOSED, not ABORTED
 		a.calls.cancelAll()
-		a.async.Close()
+		a.promises.Close()
 		close(a.closed)
 	}()
 	return nil

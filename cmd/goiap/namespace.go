@@ -1,0 +1,156 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/bridge"
+)
+
+// The JS-facing forms of the rest of the IAP namespace: each decodes its
+// arguments, calls the bridge, and turns the answer into plain JS data.
+
+func skuArg(v safejs.Value) (string, error) {
+	if v.Type() != safejs.TypeString {
+		return "", &bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + v.Type().String()}
+	}
+	s, _ := v.String()
+	return s, nil
+}
+
+// optString reads an optional string argument: undefined and null are "".
+func optString(v safejs.Value, what string) (string, error) {
+	switch v.Type() {
+	case safejs.TypeUndefined, safejs.TypeNull:
+		return "", nil
+	case safejs.TypeString:
+		s, _ := v.String()
+		return s, nil
+	}
+	return "", &bridge.Error{Code: bridge.ErrInvalidResponse, Message: what + " must be a string, got " + v.Type().String()}
+}
+
+// subscribe(callId, sku, offerId) → the purchase result; the grant body
+// carries subscriptionId.
+func (a *app) subscribe(ctx context.Context, args []safejs.Value) (any, error) {
+	sku, err := skuArg(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	offer, err := optString(arg(args, 1), "offerId")
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.client.Subscribe(ctx, sku, offer, func(ctx context.Context, orderID, subscriptionID string) (bool, error) {
+		return a.grants.grant(ctx, orderID, sku, subscriptionID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resultValue(res), nil
+}
+
+func (a *app) products(ctx context.Context, _ []safejs.Value) (any, error) {
+	ps, err := a.client.Products(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(ps))
+	for i, p := range ps {
+		m := map[string]any{
+			"sku": p.SKU, "type": string(p.Type), "displayName": p.DisplayName,
+			"displayAmount": p.DisplayAmount, "iconUrl": p.IconURL, "description": p.Description,
+		}
+		if p.Type == bridge.Subscription {
+			m["renewalCycle"] = p.RenewalCycle
+			offers := make([]any, len(p.Offers))
+			for j, o := range p.Offers {
+				om := map[string]any{"type": string(o.Type), "offerId": o.OfferID, "period": o.Period}
+				if o.DisplayAmount != "" {
+					om["displayAmount"] = o.DisplayAmount
+				}
+				offers[j] = om
+			}
+			m["offers"] = offers
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+func (a *app) pendingOrders(ctx context.Context, _ []safejs.Value) (any, error) {
+	os, err := a.client.PendingOrders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(os))
+	for i, o := range os {
+		out[i] = map[string]any{"orderId": o.OrderID, "sku": o.SKU, "paymentCompletedDate": o.PaymentCompletedDate}
+	}
+	return out, nil
+}
+
+// recover(callId) grants every pending order through the grant endpoint.
+func (a *app) recover(ctx context.Context, _ []safejs.Value) (any, error) {
+	r, err := a.client.Recover(ctx, func(ctx context.Context, o bridge.PendingOrder) (bool, error) {
+		return a.grants.grant(ctx, o.OrderID, o.SKU, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	granted := make([]any, len(r.Granted))
+	for i, id := range r.Granted {
+		granted[i] = id
+	}
+	failed := make([]any, len(r.Failed))
+	for i, f := range r.Failed {
+		failed[i] = map[string]any{"orderId": f.OrderID, "code": string(f.Code)}
+	}
+	return map[string]any{"granted": granted, "failed": failed}, nil
+}
+
+func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
+	key, err := optString(arg(args, 0), "key")
+	if err != nil {
+		return nil, err
+	}
+	page, err := a.client.Orders(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	orders := make([]any, len(page.Orders))
+	for i, o := range page.Orders {
+		orders[i] = map[string]any{"orderId": o.OrderID, "sku": o.SKU, "status": string(o.Status), "date": o.Date}
+	}
+	var next any
+	if page.NextKey != "" {
+		next = page.NextKey
+	}
+	return map[string]any{"hasNext": page.HasNext, "nextKey": next, "orders": orders}, nil
+}
+
+func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, error) {
+	orderID, err := optString(arg(args, 0), "orderId")
+	if err != nil {
+		return nil, err
+	}
+	info, err := a.client.SubscriptionInfo(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"catalogId": info.CatalogID, "status": info.Status, "expiresAt": optPtr(info.ExpiresAt),
+		"isAutoRenew": info.IsAutoRenew, "gracePeriodExpiresAt": optPtr(info.GracePeriodExpiresAt),
+		"isAccessible": info.IsAccessible,
+	}, nil
+}
+
+func optPtr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
