@@ -63,9 +63,9 @@ func main() {
 
 // app is one client as the page sees it.
 type app struct {
-	client *bridge.Client
+	client   *bridge.Client
 	promises *wasm.Callbacks // promises handed to JS, and awaits of fetch
-	grants *granter
+	grants   *granter
 
 	calls   *callTable
 	funcs   []*wasm.Func
@@ -87,9 +87,9 @@ func newApp(boot js.Value) (*app, error) {
 		client:   client,
 		promises: promises,
 		grants:   &granter{url: boot.Get("grantURL").String(), fetch: boot.Get("fetch"), await: promises},
-		calls:   newCallTable(),
-		closed:  make(chan struct{}),
-		closing: make(chan struct{}),
+		calls:    newCallTable(),
+		closed:   make(chan struct{}),
+		closing:  make(chan struct{}),
 	}, nil
 }
 
