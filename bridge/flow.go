@@ -97,6 +97,7 @@ func (f *flow) open() *Error {
 	var evCB, errCB wasm.Callback
 	if gerr == nil {
 		if f.legacy {
+			c.cbs.Keep(grantCB.ID) // a paid order reaches the grant even after Close
 			// The legacy path ends in exactly one of the two, once, whenever
 			// the app answers, even after cleanup (its cleanup is a no-op).
 			evCB, errCB, gerr = c.cbs.AddSettle(f.onEvent, f.onError)

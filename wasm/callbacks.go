@@ -32,8 +32,11 @@ type Callback struct {
 // promise that settles after its awaiter gave up) without ever reaching a
 // released function.
 //
-// The one js.Func is released on Close, or later, once every settle pair
-// (see AddSettle) that JS may still call has been called.
+// Close refuses new handlers and drops plain ones at once, but settle pairs
+// (see AddSettle) and handlers marked with Keep live on until JS calls them
+// or they are removed: an await in progress still gets its answer, and a
+// flow that must still reach Go (a grant after payment) still does. The one
+// js.Func is released when the last of them is gone.
 type Callbacks struct {
 	fn      *Func
 	fnValue js.Value
@@ -51,6 +54,7 @@ type Callbacks struct {
 type entry struct {
 	h    Handler
 	pair uint32 // the other id of a settle pair, 0 if none
+	keep bool   // survives Close
 }
 
 // NewCallbacks makes a router with its one js.Func.
@@ -82,6 +86,7 @@ func (c *Callbacks) dispatch(_ safejs.Value, args []safejs.Value) any {
 		// A settle pair is called once: the first call retires both.
 		delete(c.handlers, id)
 		delete(c.handlers, e.pair)
+		c.releaseIfDoneLocked()
 	case !ok:
 		c.dropped++
 		if other, orphan := c.orphans[id]; orphan {
@@ -133,8 +138,8 @@ func (c *Callbacks) register(a, b Handler) ([2]uint32, error) {
 	}
 	c.next++
 	idb := c.next
-	c.handlers[ida] = entry{h: a, pair: idb}
-	c.handlers[idb] = entry{h: b, pair: ida}
+	c.handlers[ida] = entry{h: a, pair: idb, keep: true}
+	c.handlers[idb] = entry{h: b, pair: ida, keep: true}
 	return [2]uint32{ida, idb}, nil
 }
 
@@ -152,6 +157,17 @@ func (c *Callbacks) Remove(ids ...uint32) {
 	c.mu.Lock()
 	for _, id := range ids {
 		c.removeLocked(id)
+	}
+	c.releaseIfDoneLocked()
+	c.mu.Unlock()
+}
+
+// Keep makes a handler survive Close, until it is removed.
+func (c *Callbacks) Keep(id uint32) {
+	c.mu.Lock()
+	if e, ok := c.handlers[id]; ok {
+		e.keep = true
+		c.handlers[id] = e
 	}
 	c.mu.Unlock()
 }
@@ -192,14 +208,17 @@ func (c *Callbacks) Dropped() int {
 	return c.dropped
 }
 
-// Close forgets every handler and releases the js.Func once no settle pair
-// can call it any more. It is idempotent.
+// Close refuses new handlers, forgets the plain ones, and releases the
+// js.Func once the kept ones and the orphaned settle pairs are gone. It is
+// idempotent.
 func (c *Callbacks) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
-	for id := range c.handlers {
-		c.removeLocked(id)
+	for id, e := range c.handlers {
+		if !e.keep {
+			c.removeLocked(id)
+		}
 	}
 	c.releaseIfDoneLocked()
 }
@@ -209,7 +228,7 @@ func (c *Callbacks) Close() {
 func (c *Callbacks) Released() <-chan struct{} { return c.released }
 
 func (c *Callbacks) releaseIfDoneLocked() {
-	if c.closed && len(c.orphans) == 0 && c.fn != nil {
+	if c.closed && len(c.handlers) == 0 && len(c.orphans) == 0 && c.fn != nil {
 		c.fn.Release()
 		c.fn = nil
 		close(c.released)

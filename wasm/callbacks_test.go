@@ -82,10 +82,38 @@ func TestCallbacksCloseWaitsForOrphanedSettle(t *testing.T) {
 	require.NoError(t, err)
 	a, _, err := c.AddSettle(func([]safejs.Value) any { return nil }, func([]safejs.Value) any { return nil })
 	require.NoError(t, err)
+	c.Remove(a.ID) // given up in Go: an orphan until JS settles it
 	c.Close()
 	assert.Equal(t, before+1, wasm.LiveFuncs(), "an unsettled pair keeps the dispatcher alive")
 	a.Value.Invoke() // the late settle is dropped, not a call to a released function
 	assert.Equal(t, before, wasm.LiveFuncs())
+	<-c.Released()
+}
+
+func TestCallbacksCloseLetsKeptHandlersFinish(t *testing.T) {
+	before := wasm.LiveFuncs()
+	c, err := wasm.NewCallbacks()
+	require.NoError(t, err)
+	got := 0
+	a, b, err := c.AddSettle(func([]safejs.Value) any { got = 1; return nil }, func([]safejs.Value) any { got = 2; return nil })
+	require.NoError(t, err)
+	kept, err := c.Add(func([]safejs.Value) any { got += 10; return nil })
+	require.NoError(t, err)
+	c.Keep(kept.ID)
+	plain, err := c.Add(func([]safejs.Value) any { got += 100; return nil })
+	require.NoError(t, err)
+	c.Close()
+	plain.Value.Invoke()
+	assert.Equal(t, 0, got, "plain handlers are dropped at Close")
+	b.Value.Invoke()
+	assert.Equal(t, 2, got, "an await in progress still gets its answer")
+	a.Value.Invoke()
+	kept.Value.Invoke()
+	assert.Equal(t, 12, got, "a kept handler still runs")
+	assert.Equal(t, before+1, wasm.LiveFuncs())
+	c.Remove(kept.ID)
+	assert.Equal(t, before, wasm.LiveFuncs())
+	<-c.Released()
 }
 
 func TestFuncReleaseOnceAndRecoversPanic(t *testing.T) {

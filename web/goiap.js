@@ -104,18 +104,21 @@ export async function load(opts = {}) {
 
   const go = new Go();
   const key = `__goiap_boot_${++bootSeq}`;
-  let exited;
+  let onClosed;
+  const closed = new Promise((resolve) => { onClosed = resolve; });
   const api = await new Promise((resolve, reject) => {
     globalThis[key] = {
       sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn,
       ready: resolve,
+      closed: () => onClosed(),
       fail: (msg) => reject(iapError('SDK_UNAVAILABLE', msg)),
     };
     go.argv = ['main.wasm', key];
     go.env = {};
     WebAssembly.instantiate(module, go.importObject).then((instance) => {
-      exited = go.run(instance).then(() => {
+      go.run(instance).then(() => {
         delete globalThis[key];
+        onClosed();
         // The Go runtime leaves the JS timeout of a stopped timer behind; at
         // exit it would fire into the dead program and keep Node alive.
         for (const t of go._scheduledTimeouts?.values() ?? []) clearTimeout(t);
@@ -124,16 +127,16 @@ export async function load(opts = {}) {
       });
     }, reject);
   });
-  return new Client(api, go, exited);
+  return new Client(api, go, closed);
 }
 
 class Client {
-  #api; #go; #closed = false; #calls = 0; #exited;
+  #api; #go; #closed = false; #calls = 0; #whenClosed;
 
-  constructor(api, go, exited) {
+  constructor(api, go, whenClosed) {
     this.#api = api;
     this.#go = go;
-    this.#exited = exited;
+    this.#whenClosed = whenClosed;
   }
 
   // call runs one exported Go function with a fresh call id, wiring the
@@ -194,12 +197,17 @@ class Client {
     return this.#api.stats();
   }
 
-  /** Releases everything; later calls reject with CLOSED. Resolves when the Go program has exited. */
+  /**
+   * Closes the client: a call in flight rejects with CLOSED, and so does
+   * every later call. Resolves once Go has closed it. Grants that had
+   * started still finish, and the Go program exits when nothing in JS can
+   * call it any more.
+   */
   close() {
     if (!this.#closed) {
       this.#closed = true;
       this.#api.close();
     }
-    return this.#exited;
+    return this.#whenClosed;
   }
 }

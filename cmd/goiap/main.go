@@ -53,7 +53,7 @@ func main() {
 	}
 	boot.Call("ready", a.exports())
 	<-a.closed
-	// Stay until no JS callback can reach this program: a promise the
+	boot.Call("closed") // the page's close() resolves now	// Stay until no JS callback can reach this program: a promise the
 	// client gave up on may still settle, and calling into an exited Go
 	// program throws in the caller.
 	<-a.client.Done()
