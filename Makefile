@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-browser bench soak clean
+.PHONY: build run test test-go-wasm test-go test-node test-browser chromium bench soak clean
 
 build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
 
@@ -28,7 +28,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
-test: build test-go test-go-wasm test-node
+test: build test-go test-go-wasm test-node test-browser
 
 test-go:
 	$(GO) vet ./...
@@ -40,6 +40,19 @@ test-go-wasm:
 
 test-node: build
 	cd web && node --test --test-concurrency=1 test/
+
+# The browser test drives Debian's chromium; no test tool downloads a browser.
+test-browser: build chromium
+	cd web && node --test --test-concurrency=1 e2e/
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  else echo "the browser test needs Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
+
+bench: build
+	bash bench/run.sh
 
 clean:
 	rm -f web/main.wasm web/wasm_exec.js
