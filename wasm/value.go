@@ -51,8 +51,14 @@ type Value interface {
 
 // Go adapts plain Go data to [Value]: nil is null, and maps, slices, strings,
 // float64/int and bool stand for their JS counterparts. A [Missing] stands for
-// undefined. Anything else is TypeOther.
-func Go(v any) Value { return goValue{v} }
+// undefined, and a Value, at the top or inside maps and slices, for itself.
+// Anything else is TypeOther.
+func Go(v any) Value {
+	if x, ok := v.(Value); ok {
+		return x
+	}
+	return goValue{v}
+}
 
 // Missing is undefined for [Go] data (a nil interface is null, as in JSON).
 var Missing = missing{}
@@ -87,7 +93,7 @@ func (g goValue) Type() Type {
 func (g goValue) Get(key string) Value {
 	if m, ok := g.v.(map[string]any); ok {
 		if x, ok := m[key]; ok {
-			return goValue{x}
+			return Go(x)
 		}
 	}
 	return goValue{Missing}
@@ -95,7 +101,7 @@ func (g goValue) Get(key string) Value {
 
 func (g goValue) Index(i int) Value {
 	if s, ok := g.v.([]any); ok && i >= 0 && i < len(s) {
-		return goValue{s[i]}
+		return Go(s[i])
 	}
 	return goValue{Missing}
 }

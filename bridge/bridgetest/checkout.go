@@ -1,0 +1,343 @@
+//go:build js && wasm
+
+package bridgetest
+
+import (
+	"errors"
+	"fmt"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/bridge"
+	"github.com/goiap/goiap/wasm"
+)
+
+// Checkout is one checkout the SDK posted to the app; the test plays the
+// app with its methods. Call them from a goroutine of the test, never from
+// inside a JS callback. Each returns ErrDropped when the SDK no longer
+// listens for the checkout, and ErrClosed once the SDK is closed.
+//
+// On the current path the app sends events (Purchased, Succeed, Emit) and
+// errors (Fail, EmitError) until the checkout is cleaned up. On the legacy
+// path it answers once: Succeed, Pay or Emit resolve the SDK's call, after
+// which the SDK calls processProductGrant and reports success whatever the
+// grant said; Fail or EmitError reject it.
+type Checkout struct {
+	sdk     *SDK
+	sku     string
+	legacy  bool
+	grant   js.Value // options.processProductGrant
+	onEvent js.Value
+	onError js.Value
+
+	// guarded by sdk.mu
+	cleanedUp bool
+	answered  bool // legacy: the app has answered
+}
+
+// SKU is the product the checkout is for: options.sku, or
+// options.productId when sku is absent.
+func (co *Checkout) SKU() string { return co.sku }
+
+// Legacy reports whether the SDK took the legacy path (app below android
+// 5.231.1 / ios 5.230.0, outside the sandbox).
+func (co *Checkout) Legacy() bool { return co.legacy }
+
+// CleanedUp reports whether the cleanup createOneTimePurchaseOrder returned
+// has been called. On the legacy path that cleanup is a no-op: the SDK
+// keeps listening until the app answers.
+func (co *Checkout) CleanedUp() bool {
+	co.sdk.mu.Lock()
+	defer co.sdk.mu.Unlock()
+	return co.cleanedUp
+}
+
+func (co *Checkout) cleanup([]safejs.Value) any {
+	co.sdk.mu.Lock()
+	co.cleanedUp = true
+	co.sdk.mu.Unlock()
+	return nil
+}
+
+func (co *Checkout) listeningLocked() bool {
+	if co.legacy {
+		return !co.answered
+	}
+	return !co.cleanedUp
+}
+
+// check says whether a message from the app can reach the SDK now; a
+// legacy answer is taken (only the first gets through).
+func (co *Checkout) check(answer bool) error {
+	co.sdk.mu.Lock()
+	defer co.sdk.mu.Unlock()
+	switch {
+	case co.sdk.closed:
+		return ErrClosed
+	case !co.listeningLocked():
+		return ErrDropped
+	}
+	if answer && co.legacy {
+		co.answered = true
+	}
+	return nil
+}
+
+// Purchased is the app's purchased event for orderID (the user paid): the
+// SDK calls processProductGrant({orderId}) and awaits it, and Purchased
+// waits too. It reports whether the grant answered true. When it did, the
+// app then waits for Succeed (or Fail); otherwise the app sends the error
+// PRODUCT_NOT_GRANTED_BY_PARTNER with userInfo.orderId at once. A grant
+// that throws, rejects or answers a non-boolean fails with ErrGrantLost,
+// and the app is told nothing. A grant already awaited when the checkout is
+// cleaned up is still reported, as in the SDK.
+//
+// On the legacy path it fails with ErrLegacy.
+func (co *Checkout) Purchased(orderID string) (granted bool, err error) {
+	if co.legacy {
+		return false, ErrLegacy
+	}
+	if err := co.check(false); err != nil {
+		return false, err
+	}
+	return co.purchased(js.ValueOf(map[string]any{"orderId": orderID}))
+}
+
+// purchased is the SDK's handling of a purchased event with data.
+func (co *Checkout) purchased(data js.Value) (bool, error) {
+	if t := data.Type(); t == js.TypeUndefined || t == js.TypeNull {
+		return false, fmt.Errorf("%w: purchased event with data %s (the SDK throws reading data.orderId)", ErrGrantLost, t)
+	}
+	var orderID js.Value // undefined, unless data is an object
+	if isObject(data) {
+		orderID = data.Get("orderId")
+	}
+	g, err := co.callGrant(orderID)
+	switch {
+	case err != nil:
+		return false, err
+	case g.failed:
+		return false, fmt.Errorf("%w: processProductGrant threw or rejected: %w", ErrGrantLost, wasm.ErrorFrom(wasm.JS(safejs.Safe(g.value))))
+	case g.value.Type() != js.TypeBoolean:
+		return false, fmt.Errorf("%w: processProductGrant answered %s, not a boolean", ErrGrantLost, g.value.Type())
+	case g.value.Bool():
+		return true, nil
+	}
+	id := ""
+	if orderID.Type() == js.TypeString {
+		id = orderID.String()
+	}
+	// The app tells the page; dropped if the page stopped listening.
+	_ = co.deliverError(appError(bridge.ErrProductNotGrantedByPartner, "the partner did not grant the product", id))
+	return false, nil
+}
+
+// grantAnswer is what processProductGrant came to: the value it resolved
+// with, or, when failed, what it threw or rejected with.
+type grantAnswer struct {
+	value  js.Value
+	failed bool
+}
+
+// callGrant calls processProductGrant({orderId}) and awaits it as the SDK
+// does. It fails only with ErrClosed.
+func (co *Checkout) callGrant(orderID js.Value) (grantAnswer, error) {
+	p, thrown, threw := call(co.grant, js.ValueOf(map[string]any{"orderId": orderID}))
+	if threw {
+		return grantAnswer{value: thrown, failed: true}, nil
+	}
+	v, err := co.sdk.cbs.Await(co.sdk.ctx, p)
+	if co.sdk.ctx.Err() != nil || errors.Is(err, wasm.ErrClosed) {
+		return grantAnswer{}, ErrClosed
+	}
+	return grantAnswer{value: safejs.Unsafe(v), failed: err != nil}, nil
+}
+
+// Succeed is the app's success: the event {type: "success", data: r} on
+// the current path. On the legacy path it resolves the SDK's call with r;
+// the SDK then awaits processProductGrant and sends success whatever it
+// answered (onError if it threw or rejected), and Succeed waits for that.
+func (co *Checkout) Succeed(r bridge.Result) error {
+	if co.legacy {
+		_, err := co.answer(resultValue(r))
+		return err
+	}
+	return co.Emit(js.ValueOf(map[string]any{"type": "success", "data": resultValue(r)}))
+}
+
+// Pay is the whole purchase as the app runs it: on the current path
+// Purchased(orderID), then success with r if the grant answered true, else
+// the error PRODUCT_NOT_GRANTED_BY_PARTNER; on the legacy path Succeed(r),
+// which reports success whatever the grant answered. r.OrderID is set to
+// orderID. It reports what the grant answered.
+func (co *Checkout) Pay(orderID string, r bridge.Result) (granted bool, err error) {
+	r.OrderID = orderID
+	if co.legacy {
+		return co.answer(resultValue(r))
+	}
+	granted, err = co.Purchased(orderID)
+	if err != nil || !granted {
+		return granted, err
+	}
+	return true, co.Succeed(r)
+}
+
+// Fail is the app's error with code and message; orderID, when not "",
+// goes in userInfo.orderId. onError receives it as the SDK rebuilds it: an
+// Error with code, userInfo, moduleName and __isError. An empty message is
+// the code.
+func (co *Checkout) Fail(code bridge.Code, message, orderID string) error {
+	return co.EmitError(appError(code, message, orderID))
+}
+
+// Emit sends a raw event, anything js.ValueOf takes (a js.Value, a
+// map[string]any, …), through the SDK: on the current path a purchased
+// event runs the grant as Purchased does (and returns its error), and
+// anything else goes to onEvent as it is. On the legacy path the event is the app's answer: the SDK calls
+// processProductGrant({orderId: event.orderId}) and then onEvent({type:
+// "success", data: event}).
+func (co *Checkout) Emit(event any) error {
+	ev := toJS(event)
+	if co.legacy {
+		_, err := co.answer(ev)
+		return err
+	}
+	if err := co.check(false); err != nil {
+		return err
+	}
+	if t := ev.Type(); t == js.TypeUndefined || t == js.TypeNull {
+		return nil // the SDK throws reading event.type, in an async function: lost
+	}
+	if isObject(ev) && ev.Get("type").Equal(js.ValueOf("purchased")) {
+		_, err := co.purchased(ev.Get("data"))
+		return err
+	}
+	call(co.onEvent, ev) // a throwing onEvent is the page's problem
+	return nil
+}
+
+// EmitError sends a raw error payload, anything js.ValueOf takes, through
+// the SDK to onError: as the SDK does, a payload with __isError becomes an
+// Error carrying its keys, and anything else (a plain object, a string,
+// undefined) passes as it is. On the legacy path it rejects the SDK's call.
+func (co *Checkout) EmitError(v any) error {
+	if co.legacy {
+		if err := co.check(true); err != nil {
+			return err
+		}
+		call(co.onError, deserializeError(toJS(v)))
+		return nil
+	}
+	return co.deliverError(toJS(v))
+}
+
+func (co *Checkout) deliverError(v js.Value) error {
+	if err := co.check(false); err != nil {
+		return err
+	}
+	call(co.onError, deserializeError(v))
+	return nil
+}
+
+// answer resolves a legacy checkout's call with response, and runs the
+// SDK's legacy flow: the grant, then success whatever it answered.
+func (co *Checkout) answer(response js.Value) (granted bool, err error) {
+	if err := co.check(true); err != nil {
+		return false, err
+	}
+	if t := response.Type(); t == js.TypeUndefined || t == js.TypeNull {
+		call(co.onError, js.Global().Get("TypeError").New("Cannot read properties of "+t.String()+" (reading 'orderId')"))
+		return false, nil
+	}
+	var orderID js.Value
+	if isObject(response) {
+		orderID = response.Get("orderId")
+	}
+	g, err := co.callGrant(orderID)
+	if err != nil {
+		return false, err
+	}
+	if g.failed { // the SDK's catch hands what it threw or rejected with to onError
+		call(co.onError, g.value)
+		return false, nil
+	}
+	success := js.ValueOf(map[string]any{"type": "success", "data": response})
+	if _, thrown, threw := call(co.onEvent, success); threw {
+		call(co.onError, thrown) // the SDK's catch sees a throwing onEvent too
+	}
+	return g.value.Type() == js.TypeBoolean && g.value.Bool(), nil
+}
+
+// appError is an error as the app sends it, before the SDK rebuilds it.
+func appError(code bridge.Code, message, orderID string) js.Value {
+	if message == "" {
+		message = string(code)
+	}
+	userInfo := map[string]any{}
+	if orderID != "" {
+		userInfo["orderId"] = orderID
+	}
+	return js.ValueOf(map[string]any{
+		"name": "Error", "message": message, "code": string(code),
+		"userInfo": userInfo, "moduleName": "IAP", "__isError": true,
+	})
+}
+
+// deserializeError is the SDK's: a value with __isError becomes an Error
+// with every key of the value copied onto it.
+func deserializeError(v js.Value) js.Value {
+	if !isObject(v) || !v.Get("__isError").Truthy() {
+		return v
+	}
+	e := js.Global().Get("Error").New(v.Get("message"))
+	js.Global().Get("Object").Call("assign", e, v)
+	return e
+}
+
+func resultValue(r bridge.Result) js.Value {
+	var icon any
+	if r.MiniAppIconURL != nil {
+		icon = *r.MiniAppIconURL
+	}
+	return js.ValueOf(map[string]any{
+		"orderId": r.OrderID, "displayName": r.DisplayName, "displayAmount": r.DisplayAmount,
+		"amount": r.Amount, "currency": r.Currency, "fraction": r.Fraction, "miniAppIconUrl": icon,
+	})
+}
+
+func toJS(v any) js.Value {
+	switch x := v.(type) {
+	case js.Value:
+		return x
+	case safejs.Value:
+		return safejs.Unsafe(x)
+	case bridge.Result:
+		return resultValue(x)
+	}
+	return js.ValueOf(v)
+}
+
+func isObject(v js.Value) bool {
+	t := v.Type()
+	return t == js.TypeObject || t == js.TypeFunction
+}
+
+// call calls fn and reports what it threw instead of panicking. A value
+// that is not a function throws a TypeError, as in JS.
+func call(fn js.Value, args ...any) (ret, thrown js.Value, threw bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			threw = true
+			if e, ok := r.(js.Error); ok {
+				thrown = e.Value
+			} else {
+				thrown = js.Global().Get("TypeError").New(fmt.Sprint(r))
+			}
+		}
+	}()
+	if fn.Type() != js.TypeFunction {
+		panic(fmt.Sprintf("%s is not a function", fn.Type()))
+	}
+	return fn.Invoke(args...), js.Undefined(), false
+}

@@ -1,0 +1,249 @@
+//go:build js && wasm
+
+package bridgetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/goiap/goiap/wasm"
+)
+
+// Errors a Checkout method returns when the fake app's message went nowhere.
+var (
+	// ErrDropped: the SDK no longer listens for this checkout (its cleanup
+	// was called, or a legacy checkout was answered already), so the
+	// message was dropped, as the real SDK drops it.
+	ErrDropped = errors.New("bridgetest: dropped: the SDK no longer listens for this checkout")
+	// ErrClosed: the SDK was closed.
+	ErrClosed = errors.New("bridgetest: the SDK is closed")
+	// ErrLegacy: a purchased event on a legacy checkout, which has none; use
+	// Succeed or Pay.
+	ErrLegacy = errors.New("bridgetest: a legacy checkout has no purchased event")
+	// ErrGrantLost: processProductGrant threw or rejected, which the SDK
+	// loses (it reports nothing to the app, and the purchase hangs until the
+	// app gives up), or it answered something other than a boolean, which
+	// the SDK passes on but the fake app will not guess about: it sends
+	// nothing either.
+	ErrGrantLost = errors.New("bridgetest: the grant answer was lost")
+)
+
+// The gates the SDK's createOneTimePurchaseOrder checks.
+var (
+	gateOneTime     = wasm.Go(map[string]any{"android": "5.219.0", "ios": "5.219.0"})
+	gateGrantReport = wasm.Go(map[string]any{"android": "5.231.1", "ios": "5.230.0"})
+)
+
+// SDK is a fake SDK module namespace: an object with
+// IAP.createOneTimePurchaseOrder and isMinVersionSupported, backed by Go.
+// Its methods are safe for concurrent use. Close it when the code under
+// test is done with it (after closing the bridge.Client that uses it).
+type SDK struct {
+	cbs    *wasm.Callbacks
+	ns     js.Value
+	noop   js.Value
+	ctx    context.Context // ends at Close
+	cancel context.CancelFunc
+	out    chan *Checkout
+	wake   chan struct{}
+
+	mu     sync.Mutex
+	app    app
+	posted int
+	all    []*Checkout
+	queue  []*Checkout // posted, not yet received from Checkouts
+	closed bool
+}
+
+// NewSDK makes a fake SDK inside a Toss app 5.240.0 on iOS, in the "toss"
+// environment: the current purchase path. It panics if Go cannot make JS
+// functions, which happens only while the program exits.
+func NewSDK() *SDK {
+	cbs, err := wasm.NewCallbacks()
+	if err != nil {
+		panic("bridgetest: " + err.Error())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &SDK{
+		cbs:    cbs,
+		ctx:    ctx,
+		cancel: cancel,
+		out:    make(chan *Checkout),
+		wake:   make(chan struct{}, 1),
+		app:    app{version: "5.240.0", os: "ios", environment: "toss"},
+	}
+	add := func(h wasm.Handler) js.Value {
+		cb, err := cbs.Add(h)
+		if err != nil {
+			panic("bridgetest: " + err.Error())
+		}
+		return cb.Value
+	}
+	object := js.Global().Get("Object")
+	s.noop = add(func([]safejs.Value) any { return nil })
+	iap := object.New()
+	iap.Set("createOneTimePurchaseOrder", add(s.createOneTimePurchaseOrder))
+	s.ns = object.New()
+	s.ns.Set("IAP", iap)
+	s.ns.Set("isMinVersionSupported", add(s.isMinVersionSupported))
+	go s.pump()
+	return s
+}
+
+// Value is the namespace, for bridge.New.
+func (s *SDK) Value() safejs.Value { return safejs.Safe(s.ns) }
+
+// SetApp sets the SDK's constants: the Toss app version (like "5.240.0"),
+// the platform ("ios" or "android"; the SDK takes anything but "ios" for
+// android) and the environment ("toss", or "sandbox", which passes every
+// version gate). It panics on a version the SDK could not parse. Checkouts
+// already open keep the path they took.
+func (s *SDK) SetApp(version, os, environment string) {
+	if _, _, err := parseVersion(version); err != nil {
+		panic(fmt.Sprintf("bridgetest: SetApp: %q is not a version the SDK can parse", version))
+	}
+	s.mu.Lock()
+	s.app = app{version: version, os: os, environment: environment}
+	s.mu.Unlock()
+}
+
+// Checkouts delivers every checkout the SDK posted to the app, in order.
+// It is closed when the SDK is closed.
+func (s *SDK) Checkouts() <-chan *Checkout { return s.out }
+
+// Posted is how many checkouts were posted to the app. A call to
+// createOneTimePurchaseOrder that the version gate turned into a no-op
+// posts nothing.
+func (s *SDK) Posted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.posted
+}
+
+// Open is how many checkouts the SDK still listens for: on the current path
+// those not cleaned up, on the legacy path those the app has not answered.
+func (s *SDK) Open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, co := range s.all {
+		if co.listeningLocked() {
+			n++
+		}
+	}
+	return n
+}
+
+// Close ends Checkouts and the waits of Checkout methods, which then fail
+// with ErrClosed, and releases the fake's JS functions (at once, or when
+// the last grant promise it was awaiting settles). JS must not call the
+// namespace's functions afterwards. Close is idempotent.
+func (s *SDK) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	s.cbs.Close()
+}
+
+// pump hands posted checkouts to Checkouts, so that posting, which runs
+// inside a JS call, never waits for the test to receive.
+func (s *SDK) pump() {
+	defer close(s.out)
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		if len(s.queue) == 0 {
+			s.mu.Unlock()
+			select {
+			case <-s.wake:
+			case <-s.ctx.Done():
+			}
+			continue
+		}
+		co := s.queue[0]
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		select {
+		case s.out <- co:
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+func (s *SDK) current() app {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.app
+}
+
+func (s *SDK) isMinVersionSupported(args []safejs.Value) any {
+	var min wasm.Value = wasm.Go(wasm.Missing)
+	if len(args) > 0 {
+		min = wasm.JS(args[0])
+	}
+	ok, err := minVersionSupported(s.current(), min)
+	return ok && err == nil // where the SDK throws, the fake says false
+}
+
+func (s *SDK) supports(gate wasm.Value) bool {
+	ok, err := minVersionSupported(s.current(), gate)
+	return ok && err == nil
+}
+
+// createOneTimePurchaseOrder is the SDK's IAP.createOneTimePurchaseOrder.
+func (s *SDK) createOneTimePurchaseOrder(args []safejs.Value) any {
+	if !s.supports(gateOneTime) {
+		return s.noop
+	}
+	legacy := !s.supports(gateGrantReport)
+	if len(args) == 0 {
+		return js.Undefined() // the SDK throws reading params
+	}
+	params := wasm.JS(args[0])
+	options := params.Get("options")
+	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
+		return js.Undefined() // the SDK throws reading options.sku
+	}
+	sku := options.Get("sku")
+	if t := sku.Type(); t == wasm.TypeUndefined || t == wasm.TypeNull {
+		sku = options.Get("productId")
+	}
+	co := &Checkout{
+		sdk:     s,
+		sku:     sku.Str(),
+		legacy:  legacy,
+		grant:   raw(options.Get("processProductGrant")),
+		onEvent: raw(params.Get("onEvent")),
+		onError: raw(params.Get("onError")),
+	}
+	cleanup, err := s.cbs.Add(co.cleanup)
+	if err != nil {
+		return js.Undefined()
+	}
+	s.mu.Lock()
+	s.posted++
+	s.all = append(s.all, co)
+	s.queue = append(s.queue, co)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return cleanup.Value
+}
+
+func raw(v wasm.Value) js.Value { return safejs.Unsafe(wasm.Unwrap(v)) }
