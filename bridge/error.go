@@ -76,8 +76,10 @@ func ErrorFromJS(v wasm.Value, orderID string) *Error {
 		e.Code = Code(je.Message)
 	default:
 		e.Code = ErrUnknown
-		if je.Code != "" {
+		if je.Code != "" && e.Message != "" {
 			e.Message = je.Code + ": " + e.Message
+		} else if je.Code != "" {
+			e.Message = "the app reported unknown code " + je.Code
 		}
 	}
 	if e.Message == "" {

@@ -23,8 +23,10 @@ func ValidateSKU(sku string) error {
 		why = "not valid UTF-8"
 	default:
 		for _, r := range sku {
-			if unicode.IsSpace(r) || unicode.IsControl(r) || r == '\uFEFF' || r == '\u200B' {
-				why = "contains whitespace or a control character " + strconv.QuoteRune(r)
+			// Cf holds the invisible ones: zero-width spaces and joiners,
+			// bidi overrides, the byte-order mark.
+			if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
+				why = "contains whitespace, a control or an invisible character " + strconv.QuoteRune(r)
 				break
 			}
 		}

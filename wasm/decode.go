@@ -98,7 +98,7 @@ func (f *Fields) Number(key string) float64 {
 func (f *Fields) Int(key string) int {
 	n := f.Number(key)
 	if f.err == nil && (n != math.Trunc(n) || math.Abs(n) > math.MaxInt32) {
-		f.err = &DecodeError{Path: f.path + "." + key, Want: "integer, got " + strconv.FormatFloat(n, 'g', -1, 64), Got: TypeNumber}
+		f.err = &DecodeError{Path: f.path + "." + key, Want: "an integer (not " + strconv.FormatFloat(n, 'g', -1, 64) + ")", Got: TypeNumber}
 		return 0
 	}
 	return int(n)
