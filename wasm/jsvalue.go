@@ -25,7 +25,14 @@ type jsValue struct {
 	t Type
 }
 
-func typeOf(v safejs.Value) Type {
+func typeOf(v safejs.Value) (t Type) {
+	// syscall/js panics ("bad type flag") on a BigInt: it is TypeOther,
+	// and reading untrusted data must not panic.
+	defer func() {
+		if recover() != nil {
+			t = TypeOther
+		}
+	}()
 	switch v.Type() {
 	case safejs.TypeUndefined:
 		return TypeUndefined

@@ -8,14 +8,16 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
+	"github.com/goiap/goiap/wasm"
 )
 
 // The JS-facing forms of the rest of the IAP namespace: each decodes its
 // arguments, calls the bridge, and turns the answer into plain JS data.
 
 func skuArg(v safejs.Value) (string, error) {
-	if v.Type() != safejs.TypeString {
-		return "", &bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + v.Type().String()}
+	// wasm.JS, not v.Type(): syscall/js panics on a BigInt.
+	if t := wasm.JS(v).Type(); t != wasm.TypeString {
+		return "", &bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + t.String()}
 	}
 	s, _ := v.String()
 	return s, nil
@@ -23,14 +25,15 @@ func skuArg(v safejs.Value) (string, error) {
 
 // optString reads an optional string argument: undefined and null are "".
 func optString(v safejs.Value, what string) (string, error) {
-	switch v.Type() {
-	case safejs.TypeUndefined, safejs.TypeNull:
+	t := wasm.JS(v).Type()
+	switch t {
+	case wasm.TypeUndefined, wasm.TypeNull:
 		return "", nil
-	case safejs.TypeString:
+	case wasm.TypeString:
 		s, _ := v.String()
 		return s, nil
 	}
-	return "", &bridge.Error{Code: bridge.ErrInvalidResponse, Message: what + " must be a string, got " + v.Type().String()}
+	return "", &bridge.Error{Code: bridge.ErrInvalidResponse, Message: what + " must be a string, got " + t.String()}
 }
 
 // subscribe(callId, sku, offerId) → the purchase result; the grant body

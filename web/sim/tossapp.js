@@ -10,6 +10,11 @@
 //
 // A checkout is handed to app.onCheckout (default: pay at once), which
 // decides what the user does: checkout.pay(), .cancel(), .fail(code).
+//
+// Orders live in memory, so a reload loses them. Pass opts.storage (any
+// object with getItem/setItem, e.g. localStorage) to keep them, and the
+// order counter, under opts.storageKey (default STORAGE_KEY): a page that
+// reloads then finds its pending orders again, as in the real app.
 
 const SDK_CODES = [
   'INVALID_PRODUCT_ID', 'PAYMENT_PENDING', 'NETWORK_ERROR', 'INVALID_USER_ENVIRONMENT',
@@ -45,6 +50,9 @@ export const DEFAULT_PRODUCTS = Object.freeze([
     ],
   },
 ]);
+
+/** Where createTossApp({storage}) keeps its orders by default. */
+export const STORAGE_KEY = 'goiap.sim.orders';
 
 /** Compares dotted versions as the SDK does (numeric segments). */
 export function compareVersions(a, b) {
@@ -94,6 +102,36 @@ class TossApp {
     this.seq = 0;
     this.prefix = opts.orderPrefix ?? `ord-${Math.random().toString(36).slice(2, 8)}`;
     this.timers = new Set();
+    this.storage = opts.storage ?? null;
+    this.storageKey = opts.storageKey ?? STORAGE_KEY;
+    this.restore();
+  }
+
+  /** Reads the orders opts.storage kept; bad or missing data means none. */
+  restore() {
+    if (!this.storage) return;
+    let saved;
+    try { saved = JSON.parse(this.storage.getItem(this.storageKey) ?? 'null'); } catch { saved = null; }
+    if (!saved || !Array.isArray(saved.orders)) return;
+    for (const o of saved.orders) {
+      if (o && typeof o.orderId === 'string') this.orders.set(o.orderId, o);
+    }
+    if (Number.isInteger(saved.seq) && saved.seq > this.seq) this.seq = saved.seq;
+  }
+
+  /** Writes the orders to opts.storage, if given (functions are left out). */
+  save() {
+    if (!this.storage) return;
+    const orders = [...this.orders.values()].map(({ onReport, ...o }) => o);
+    try {
+      this.storage.setItem(this.storageKey, JSON.stringify({ seq: this.seq, orders }));
+    } catch { /* full or refused: the orders stay in memory */ }
+  }
+
+  /** Forgets every order, in memory and in opts.storage. */
+  clearOrders() {
+    this.orders.clear();
+    this.save();
   }
 
   setApp({ version, os, environment }) {
@@ -199,6 +237,7 @@ class TossApp {
         if (!o) throw appError('INVALID_PRODUCT_ID', 'no such order');
         o.status = 'COMPLETED';
         o.date = new Date().toISOString().slice(0, 19);
+        this.save();
         return true;
       });
       case 'getCompletedOrRefundedOrders': return this.answer(msg, () => this.completedPage(args[0]?.key));
@@ -227,6 +266,7 @@ class TossApp {
     if (!o) throw appError('INVALID_PRODUCT_ID', 'no such order');
     o.reports = (o.reports ?? 0) + 1;
     o.onReport?.(report.isProductGranted === true);
+    this.save();
     return true;
   }
 
@@ -235,6 +275,7 @@ class TossApp {
     const orderId = extra.orderId ?? this.newOrderId();
     const order = { orderId, sku, status: 'PENDING', paymentCompletedDate: new Date().toISOString().slice(0, 19), ...extra };
     this.orders.set(orderId, order);
+    this.save();
     return order;
   }
 
@@ -273,16 +314,22 @@ class Checkout {
    * The user pays. Resolves with {order, granted}. On the current path the
    * app sends purchased, waits for the grant report (up to grantWaitMs),
    * then success or PRODUCT_NOT_GRANTED_BY_PARTNER; the order stays
-   * pending unless granted.
+   * pending unless granted. result replaces the success data, or maps it
+   * when a function.
    */
   pay({ repeatPurchased = 1, result } = {}) {
     if (!this.product) return this.fail('INVALID_PRODUCT_ID', { message: `no product ${this.sku}` });
     const sub = this.kind === 'subscription' ? { subscriptionId: `sub-${this.app.seq + 1}` } : {};
     const order = this.app.addOrder(this.sku, sub);
-    const data = result ?? this.app.resultFor(order.orderId, this.sku);
+    const standard = this.app.resultFor(order.orderId, this.sku);
+    // result: the data to send as is, or a function of the standard data
+    // (to send it malformed: (d) => ({...d, amount: '1100'})).
+    const data = typeof result === 'function' ? result(standard) : (result ?? standard);
     if (this.kind === 'legacy') {
       this.finish();
       order.status = 'COMPLETED'; // the legacy app has no grant report to wait for
+      order.date = new Date().toISOString().slice(0, 19); // completed orders carry a date
+      this.app.save();
       this.app.emit(`${this.event}/resolve/${this.eventId}`, data);
       return Promise.resolve({ order, granted: undefined });
     }
@@ -297,6 +344,7 @@ class Checkout {
         if (granted) {
           order.status = 'COMPLETED';
           order.date = new Date().toISOString().slice(0, 19);
+          this.app.save();
           this.emitEvent({ type: 'success', data });
         } else {
           this.emitError(appError('PRODUCT_NOT_GRANTED_BY_PARTNER', 'the partner did not grant the product', order.orderId));
