@@ -68,7 +68,10 @@ async function compile(wasm) {
   if (typeof Response !== 'undefined' && wasm instanceof Response) {
     return WebAssembly.compile(await wasm.arrayBuffer());
   }
-  if (wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) return WebAssembly.compile(wasm);
+  if (wasm instanceof ArrayBuffer) return WebAssembly.compile(wasm);
+  if (ArrayBuffer.isView(wasm)) { // any view, DataView too (compile takes typed arrays only)
+    return WebAssembly.compile(new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength));
+  }
   const base = typeof location !== 'undefined' ? location.href : import.meta.url;
   const url = new URL(wasm ?? './main.wasm', wasm === undefined ? import.meta.url : base);
   const key = url.href;
@@ -100,9 +103,22 @@ export async function load(opts = {}) {
     throw iapError('UNKNOWN', `grantTimeoutMs must be a positive number, got ${grantTimeoutMs}`);
   }
   if (typeof fetchFn !== 'function') throw iapError('UNKNOWN', 'no fetch function: pass opts.fetch');
-  const [Go, module] = await Promise.all([goRuntime(), compile(wasm)]);
+  // main.wasm missing or broken, whatever its form: SDK_UNAVAILABLE, as for an HTTP error.
+  const [Go, module] = await Promise.all([goRuntime(), compile(wasm).catch((e) => {
+    throw e?.name === 'IAPError' ? e : iapError('SDK_UNAVAILABLE', `cannot load main.wasm: ${e?.message ?? e}`);
+  })]);
 
   const go = new Go();
+  // A function Go handed to JS may still be called after the program exits:
+  // the SDK keeps the purchase's onError to reject a grant report the app
+  // answers late, after close(). Calling into an exited program throws in
+  // the caller (there, an unhandled rejection inside the SDK); drop the call
+  // instead, as Go drops calls for handlers it is done with.
+  const funcWrapper = go._makeFuncWrapper;
+  go._makeFuncWrapper = function makeFuncWrapper(id) {
+    const fn = funcWrapper.call(this, id);
+    return function goFunc(...args) { return go.exited ? undefined : fn.apply(this, args); };
+  };
   const key = `__goiap_boot_${++bootSeq}`;
   let onClosed;
   const closed = new Promise((resolve) => { onClosed = resolve; });
@@ -195,6 +211,19 @@ class Client {
   stats() {
     if (this.#go.exited) return { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 };
     return this.#api.stats();
+  }
+
+  /**
+   * Diagnostics for bench/ and leak tests, not part of the API (a symbol
+   * key, so it is not enumerable): jsValues() counts the JS values the Go
+   * program holds; memStats() resolves with Go's heap after a GC.
+   */
+  [Symbol.for('goiap.debug')]() {
+    const go = this.#go;
+    return {
+      jsValues: () => (go._values ? go._values.length - go._idPool.length : 0),
+      memStats: () => this.#api.memStats(),
+    };
   }
 
   /**

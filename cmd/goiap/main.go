@@ -14,6 +14,7 @@
 //	subscriptionInfo(callId, orderId) → Promise<info>
 //	cancel(callId)                    (the loader's AbortSignal)
 //	stats()                           → {inFlight, liveCallbacks, dropped, panics}
+//	memStats()                        → Promise<{heapInUse, heapAlloc, heapObjects, goroutines}> after a GC (diagnostics)
 //	close()
 //
 // Every rejection is an Error with .code and, when an order is known, .orderId.
@@ -25,6 +26,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime"
 	"syscall/js"
 	"time"
 
@@ -53,10 +55,19 @@ func main() {
 	}
 	boot.Call("ready", a.exports())
 	<-a.closed
-	boot.Call("closed") // the page's close() resolves now	// Stay until no JS callback can reach this program: a promise the
+	boot.Call("closed") // the page's close() resolves now
+	// Grants that had started (or that a legacy checkout still open will
+	// start) still run and reach the app: they await fetch through
+	// a.promises, which stays open until the client holds nothing.
+	<-a.client.Done()
+	for a.client.Stats().InFlight > 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(time.Millisecond) // the last grant's answer goes to JS before we go on
+	a.promises.Close()
+	// Stay until no JS callback can reach this program: a promise the
 	// client gave up on may still settle, and calling into an exited Go
 	// program throws in the caller.
-	<-a.client.Done()
 	<-a.promises.Released()
 	a.releaseExports()
 }
@@ -105,6 +116,7 @@ func (a *app) exports() js.Value {
 		"subscriptionInfo": a.async(a.subscriptionInfo),
 		"cancel":           a.cancel,
 		"stats":            a.stats,
+		"memStats":         a.memStats,
 		"close":            a.close,
 	} {
 		f, err := wasm.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return fn(args) })
@@ -186,6 +198,30 @@ func (a *app) stats(_ []safejs.Value) any {
 	}
 }
 
+// memStats is for leak checks (bench/): Go's heap in use after a full GC.
+// The GC runs in a goroutine, never on the event loop; the yields between
+// the two collections let the finalizers of dropped js.Values run, so the
+// JS values Go holds can be counted right after it resolves.
+func (a *app) memStats(_ []safejs.Value) any {
+	p, err := a.promises.Promise(func() (any, error) {
+		runtime.GC()
+		runtime.Gosched()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return map[string]any{
+			"heapInUse":   float64(m.HeapInuse),
+			"heapAlloc":   float64(m.HeapAlloc),
+			"heapObjects": float64(m.HeapObjects),
+			"goroutines":  runtime.NumGoroutine(),
+		}, nil
+	})
+	if err != nil {
+		return rejected(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
+	}
+	return p
+}
+
 // close is idempotent; the program exits once nothing in JS can call it.
 func (a *app) close(_ []safejs.Value) any {
 	select {
@@ -197,8 +233,7 @@ func (a *app) close(_ []safejs.Value) any {
 	go func() { // Close settles flows and calls JS: not on the event loop
 		_ = a.client.Close() // the purchase in flight ends with CLOSED, not ABORTED
 		a.calls.cancelAll()
-		a.promises.Close()
-		close(a.closed)
+		close(a.closed) // main closes a.promises once no grant runs
 	}()
 	return nil
 }
