@@ -47,6 +47,7 @@ type Callbacks struct {
 	handlers map[uint32]entry
 	orphans  map[uint32]uint32 // id → pair, for pairs given up in Go that JS has yet to call
 	dropped  int
+	promises int // handed to JS by Promise and not yet settled
 	closed   bool
 	released chan struct{}
 }
@@ -223,12 +224,13 @@ func (c *Callbacks) Close() {
 	c.releaseIfDoneLocked()
 }
 
-// Released is closed once Close has run and the js.Func is released: from
-// then on nothing in JS can call into this router.
+// Released is closed once Close has run, every Promise handed to JS has
+// settled, and the js.Func is released: from then on nothing in JS can call
+// into this router, and Go owes JS no answer.
 func (c *Callbacks) Released() <-chan struct{} { return c.released }
 
 func (c *Callbacks) releaseIfDoneLocked() {
-	if c.closed && len(c.handlers) == 0 && len(c.orphans) == 0 && c.fn != nil {
+	if c.closed && len(c.handlers) == 0 && len(c.orphans) == 0 && c.promises == 0 && c.fn != nil {
 		c.fn.Release()
 		c.fn = nil
 		close(c.released)

@@ -116,7 +116,11 @@ func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
 	if perr != nil {
 		return js.Undefined(), perr
 	}
+	c.mu.Lock()
+	c.promises++ // Close waits for it: an answer owed to JS is never dropped
+	c.mu.Unlock()
 	go func() {
+		defer c.settledPromise()
 		var v any
 		var werr error
 		if err := Catch(func() { v, werr = work() }); err != nil {
@@ -132,6 +136,13 @@ func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
 		_, _ = reject.Invoke(ErrorValue(werr))
 	}()
 	return p, nil
+}
+
+func (c *Callbacks) settledPromise() {
+	c.mu.Lock()
+	c.promises--
+	c.releaseIfDoneLocked()
+	c.mu.Unlock()
 }
 
 // Async makes a JS function that runs fn in a goroutine and returns a

@@ -57,13 +57,9 @@ func main() {
 	<-a.closed
 	boot.Call("closed") // the page's close() resolves now
 	// Grants that had started (or that a legacy checkout still open will
-	// start) still run and reach the app: they await fetch through
-	// a.promises, which stays open until the client holds nothing.
+	// start) still run, await fetch through a.promises, and answer the SDK:
+	// the client is done only once it owes JS no answer.
 	<-a.client.Done()
-	for a.client.Stats().InFlight > 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(time.Millisecond) // the last grant's answer goes to JS before we go on
 	a.promises.Close()
 	// Stay until no JS callback can reach this program: a promise the
 	// client gave up on may still settle, and calling into an exited Go
