@@ -39,7 +39,7 @@ test-go-wasm:
 	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./wasm/... ./bridge/... ./cmd/goiap/...
 
 test-node: build
-	cd web && node --test --test-concurrency=1 test/
+	cd web && node --test --test-concurrency=1 test/*.test.js
 
 # The browser test drives Debian's chromium; no test tool downloads a browser.
 test-browser: build chromium
