@@ -186,6 +186,12 @@ func (c *Callbacks) removeLocked(id uint32) {
 	}
 }
 
+func (c *Callbacks) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
 // Live is how many handlers Go still waits on: settle pairs count once.
 func (c *Callbacks) Live() int {
 	c.mu.Lock()

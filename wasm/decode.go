@@ -24,9 +24,21 @@ type Fields struct {
 	err  error
 }
 
+// resolver is a Value whose type costs a call to learn (a JS object that
+// may be an array): resolve learns it once.
+type resolver interface{ resolve() Value }
+
+func resolved(v Value) Value {
+	if r, ok := v.(resolver); ok {
+		return r.resolve()
+	}
+	return v
+}
+
 // Object starts decoding v, which must be a plain object (not an array,
 // null or a function). path names v in error messages.
 func Object(v Value, path string) *Fields {
+	v = resolved(v)
 	f := &Fields{obj: v, path: path}
 	if v.Type() != TypeObject {
 		f.err = &DecodeError{Path: path, Want: "object", Got: v.Type()}
@@ -116,7 +128,7 @@ func (f *Fields) Bool(key string) bool {
 // Array reads a required array field and calls each for every element, with
 // the element's path; each returns false to stop early.
 func (f *Fields) Array(key string, each func(i int, v Value, path string) bool) {
-	v := f.Get(key)
+	v := resolved(f.Get(key))
 	if f.err != nil {
 		return
 	}

@@ -13,17 +13,20 @@ var (
 	jsObject = js.Global().Get("Object")
 )
 
-// JS adapts a safejs.Value to [Value]. Its type is read once, here: only an
-// object costs a call into JS (Array.isArray), the rest is read from the
-// value's reference.
+// JS adapts a safejs.Value to [Value]. Its type is read from the value's
+// reference, without a call into JS; only telling an array from another
+// object costs one (Array.isArray), and only when Type, Index or Len ask.
 func JS(v safejs.Value) Value {
 	return jsValue{v: v, t: typeOf(v)}
 }
 
 type jsValue struct {
 	v safejs.Value
-	t Type
+	t Type // typeObjectOrArray until asked
 }
+
+// typeObjectOrArray is an object not yet told apart from an array.
+const typeObjectOrArray Type = 255
 
 func typeOf(v safejs.Value) (t Type) {
 	// syscall/js panics ("bad type flag") on a BigInt: it is TypeOther,
@@ -47,10 +50,7 @@ func typeOf(v safejs.Value) (t Type) {
 	case safejs.TypeFunction:
 		return TypeFunction
 	case safejs.TypeObject:
-		if jsArray.Call("isArray", safejs.Unsafe(v)).Bool() {
-			return TypeArray
-		}
-		return TypeObject
+		return typeObjectOrArray
 	}
 	return TypeOther
 }
@@ -64,10 +64,27 @@ func Unwrap(v Value) safejs.Value {
 	return safejs.Undefined()
 }
 
-func (j jsValue) Type() Type { return j.t }
+// resolve tells an object from an array once, so that a decoder walking an
+// array does not ask again for every element.
+func (j jsValue) resolve() Value {
+	j.t = j.Type()
+	return j
+}
+
+func (j jsValue) Type() Type {
+	if j.t == typeObjectOrArray {
+		if jsArray.Call("isArray", safejs.Unsafe(j.v)).Bool() {
+			return TypeArray
+		}
+		return TypeObject
+	}
+	return j.t
+}
 
 func (j jsValue) Get(key string) Value {
-	if j.t != TypeObject && j.t != TypeArray && j.t != TypeFunction {
+	switch j.t {
+	case typeObjectOrArray, TypeObject, TypeArray, TypeFunction:
+	default:
 		return JS(safejs.Undefined())
 	}
 	v, err := j.v.Get(key) // a throwing getter or Proxy trap reads as undefined
@@ -78,7 +95,7 @@ func (j jsValue) Get(key string) Value {
 }
 
 func (j jsValue) Index(i int) Value {
-	if j.t != TypeArray || i < 0 {
+	if i < 0 || j.Type() != TypeArray {
 		return JS(safejs.Undefined())
 	}
 	v, err := j.v.Index(i)
@@ -89,7 +106,7 @@ func (j jsValue) Index(i int) Value {
 }
 
 func (j jsValue) Len() int {
-	if j.t != TypeArray {
+	if j.Type() != TypeArray {
 		return 0
 	}
 	n, err := j.v.Length()
@@ -124,7 +141,7 @@ func (j jsValue) Bool() bool {
 }
 
 func (j jsValue) Keys() []string {
-	if j.t != TypeObject {
+	if j.Type() != TypeObject {
 		return nil
 	}
 	keys, err := safejs.Safe(jsObject).Call("keys", j.v)

@@ -95,12 +95,38 @@ func (c *Callbacks) forget(id uint32) {
 	c.mu.Unlock()
 }
 
-// Promise hands JS a Promise for work, which runs in its own goroutine so
-// the caller (often a JS callback) returns at once. An error rejects with
-// [ErrorValue]; a panic in work rejects with a *PanicError. A value is
-// converted as by js.ValueOf; one that cannot be converted rejects.
-func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
-	var resolve, reject safejs.Value
+// resolvers makes {promise, resolve, reject} without calling back into Go:
+// Promise.withResolvers where the engine has it (Chrome 119+, Node 22+),
+// or the one a host passes to SetPromiseResolvers (goiap.js does).
+var resolvers = func() js.Value {
+	if f := jsPromise.Get("withResolvers"); f.Type() == js.TypeFunction {
+		return f.Call("bind", jsPromise)
+	}
+	return js.Undefined()
+}()
+
+// SetPromiseResolvers gives Promise a JS function that returns
+// {promise, resolve, reject}, as Promise.withResolvers does, for engines
+// without it. Without one, Promise makes each promise with an executor
+// that calls into Go, which costs a JS→Go call per promise. Call it before
+// the first Promise; anything but a function goes back to executors.
+func SetPromiseResolvers(fn js.Value) {
+	if fn.Type() != js.TypeFunction {
+		fn = js.Undefined()
+	}
+	resolvers = fn
+}
+
+// newPromise makes a pending promise and the functions that settle it.
+func (c *Callbacks) newPromise() (p js.Value, resolve, reject safejs.Value, err error) {
+	if resolvers.Type() == js.TypeFunction {
+		err = Catch(func() {
+			r := resolvers.Invoke()
+			p = r.Get("promise")
+			resolve, reject = safejs.Safe(r.Get("resolve")), safejs.Safe(r.Get("reject"))
+		})
+		return p, resolve, reject, err
+	}
 	exec, err := c.Add(func(args []safejs.Value) any {
 		if len(args) >= 2 {
 			resolve, reject = args[0], args[1]
@@ -108,13 +134,24 @@ func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
 		return nil
 	})
 	if err != nil {
-		return js.Undefined(), err
+		return js.Undefined(), resolve, reject, err
 	}
-	var p js.Value
-	perr := Catch(func() { p = jsPromise.New(exec.Value) }) // the executor runs now, synchronously
+	err = Catch(func() { p = jsPromise.New(exec.Value) }) // the executor runs now, synchronously
 	c.Remove(exec.ID)
-	if perr != nil {
-		return js.Undefined(), perr
+	return p, resolve, reject, err
+}
+
+// Promise hands JS a Promise for work, which runs in its own goroutine so
+// the caller (often a JS callback) returns at once. An error rejects with
+// [ErrorValue]; a panic in work rejects with a *PanicError. A value is
+// converted as by js.ValueOf; one that cannot be converted rejects.
+func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
+	if c.isClosed() {
+		return js.Undefined(), ErrClosed
+	}
+	p, resolve, reject, err := c.newPromise()
+	if err != nil {
+		return js.Undefined(), err
 	}
 	c.mu.Lock()
 	c.promises++ // Close waits for it: an answer owed to JS is never dropped

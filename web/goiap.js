@@ -25,6 +25,17 @@ let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
 let bootSeq = 0;
 
+// Promise.withResolvers for engines without it (Node 20): Go makes its
+// promises with it, which saves a JS→Go call per promise.
+const withResolvers = typeof Promise.withResolvers === 'function'
+  ? Promise.withResolvers.bind(Promise)
+  : () => {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+
 /** An Error with a code, as every rejection from a client is. */
 export function iapError(code, message, orderId) {
   const err = new Error(message || code);
@@ -126,6 +137,7 @@ export async function load(opts = {}) {
     globalThis[key] = {
       sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn,
       ready: resolve,
+      withResolvers,
       closed: () => onClosed(),
       fail: (msg) => reject(iapError('SDK_UNAVAILABLE', msg)),
     };

@@ -48,6 +48,7 @@ func main() {
 		println("goiap: boot object " + os.Args[1] + " not found")
 		os.Exit(2)
 	}
+	wasm.SetPromiseResolvers(boot.Get("withResolvers")) // saves a JS→Go call per promise
 	a, err := newApp(boot)
 	if err != nil {
 		boot.Call("fail", err.Error())
