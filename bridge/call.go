@@ -7,6 +7,8 @@ import (
 	"errors"
 	"syscall/js"
 
+	"github.com/hack-pad/safejs"
+
 	"github.com/goiap/goiap/wasm"
 )
 
@@ -32,7 +34,7 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 	if perr := wasm.Catch(func() { pending = m.Invoke(args...) }); perr != nil {
 		return nil, newError(ErrSDKUnavailable, "IAP."+name+" threw: "+perr.Error(), "", perr)
 	}
-	v, aerr := c.cbs.Await(ctx, pending)
+	v, aerr := c.await(ctx, pending)
 	var jerr *wasm.Error
 	switch {
 	case aerr == nil:
@@ -41,13 +43,49 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 	case errors.Is(aerr, wasm.ErrClosed):
 		return nil, newError(ErrClosed, "the client is closed", "", aerr)
 	default: // the context
-		return nil, newError(ErrAborted, "IAP."+name+" was cancelled: "+aerr.Error(), "", aerr)
+		return nil, c.cancelled("IAP."+name+" was cancelled: "+aerr.Error(), aerr)
 	}
 	got := wasm.JS(v)
 	if got.Type() == wasm.TypeUndefined {
 		return nil, newError(ErrUnsupportedAppVersion, "the app answered IAP."+name+" with undefined, as apps older than "+min.String()+" do", "", nil)
 	}
 	return got, nil
+}
+
+// await is cbs.Await under ctx, ended early by Close too (its error is
+// then the context's, which cancelled reads as ErrClosed).
+//
+// A promise it gives up on is marked handled: when ctx ended or Close came
+// while the SDK was posting the call, Await returns without attaching
+// anything, and the app's later rejection would be an unhandled rejection
+// (an error in a browser's console, the end of the process in Node).
+func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	v, err := c.cbs.Await(ctx, p)
+	if err != nil && (ctx.Err() != nil || errors.Is(err, wasm.ErrClosed)) {
+		markHandled(p)
+	}
+	return v, err
+}
+
+// markHandled attaches a rejection handler that does nothing to p, a
+// promise or thenable. The handler is the built-in Boolean, which cannot
+// throw: it needs no Go callback (none can be made once the client is
+// closed) and no eval.
+func markHandled(p js.Value) {
+	if t := p.Type(); t == js.TypeObject || t == js.TypeFunction {
+		_ = wasm.Catch(func() {
+			js.Global().Get("Promise").Call("resolve", p).Call("catch", js.Global().Get("Boolean"))
+		})
+	}
 }
 
 // open fails once the client is closed.
@@ -58,6 +96,16 @@ func (c *Client) open() *Error {
 		return newError(ErrClosed, "the client is closed", "", nil)
 	}
 	return nil
+}
+
+// cancelled is the error of a call whose context ended: ErrClosed when
+// Close ended it (a call in flight rejects with CLOSED, as a purchase does),
+// else ErrAborted.
+func (c *Client) cancelled(msg string, cause error) *Error {
+	if c.open() != nil {
+		return newError(ErrClosed, "the client was closed", "", cause)
+	}
+	return newError(ErrAborted, msg, "", cause)
 }
 
 // invalid wraps a decoding error of the app's answer.

@@ -41,11 +41,14 @@ type Client struct {
 	gatesMu sync.Mutex
 	gates   map[MinVersion]js.Value // the gate objects, made once
 
+	closing chan struct{} // closed by Close: ends the Promise calls in flight
+
 	mu         sync.Mutex
 	closed     bool
-	active     *flow          // the purchase in flight, if any
-	recovering *recovery      // the recovery in flight, if any
-	granting   map[string]int // orders whose grant is running
+	active     *flow                 // the purchase in flight, if any
+	recovering *recovery             // the recovery in flight, if any
+	grants     map[string]*grantCall // the grant running for each order, if any
+	granted    map[string]bool       // orders a grant of this client answered true
 	running    atomic.Int64
 }
 
@@ -63,6 +66,7 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 		cbs:          cbs,
 		grantTimeout: DefaultGrantTimeout,
 		gates:        map[MinVersion]js.Value{},
+		closing:      make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(c)
@@ -101,11 +105,15 @@ func (c *Client) Stats() Stats {
 	}
 }
 
-// Close ends the purchase in flight with ErrClosed, cleans up the SDK
-// listeners, and makes every later call fail with ErrClosed. Grants that
-// have started still finish and are reported. It is idempotent.
+// Close ends the purchase and the Promise calls in flight with ErrClosed,
+// cleans up the SDK listeners, and makes every later call fail with
+// ErrClosed. Grants that have started still finish and are reported. It is
+// idempotent.
 func (c *Client) Close() error {
 	c.mu.Lock()
+	if !c.closed {
+		close(c.closing)
+	}
 	c.closed = true
 	f := c.active
 	c.mu.Unlock()
@@ -116,8 +124,9 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// Done is closed once the client is closed and no JS callback can reach it
-// any more (promises it gave up on have settled).
+// Done is closed once the client is closed, every grant it started has
+// been answered to the SDK, and no JS callback can reach it any more
+// (promises it gave up on have settled).
 func (c *Client) Done() <-chan struct{} { return c.cbs.Released() }
 
 // method looks up an IAP function by name.

@@ -149,22 +149,20 @@ func (f *flow) onGrant(args []safejs.Value) any {
 	}
 	f.mu.Lock()
 	g, seen := f.grants[orderID]
-	if !seen {
-		g = &grantCall{done: make(chan struct{})}
-		f.grants[orderID] = g
-	}
 	f.orderID = orderID
 	f.mu.Unlock()
 
 	if !seen {
-		f.c.markGranting(orderID, 1)
-		go func() {
-			defer f.c.markGranting(orderID, -1)
-			g.ok = runGrant(func(ctx context.Context) (bool, error) {
+		// A recovery of this client may be granting the order already, or
+		// have granted it: startGrant joins or answers that.
+		g = f.c.startGrant(orderID, func() bool {
+			return runGrant(func(ctx context.Context) (bool, error) {
 				return f.spec.grant(ctx, orderID, subscriptionID)
 			}, f.spec.timeout)
-			close(g.done)
-		}()
+		})
+		f.mu.Lock()
+		f.grants[orderID] = g
+		f.mu.Unlock()
 	}
 	p, err := f.c.cbs.Promise(func() (any, error) {
 		<-g.done
@@ -207,15 +205,24 @@ func (f *flow) onEvent(args []safejs.Value) any {
 	}
 	// Success counts only if our grant said true: the legacy path reports
 	// success whatever the grant answered. A grant still running is waited
-	// for off the event loop.
-	go func() {
-		<-g.done
+	// for off the event loop; one that has answered (the usual case) is
+	// settled here, without a goroutine.
+	decide := func() {
 		if g.ok {
 			f.settle(&res, nil)
 		} else {
 			f.settle(nil, newError(ErrProductNotGrantedByPartner, "the grant answered false", res.OrderID, nil))
 		}
-	}()
+	}
+	select {
+	case <-g.done:
+		decide()
+	default:
+		go func() {
+			<-g.done
+			decide()
+		}()
+	}
 	return nil
 }
 

@@ -35,6 +35,8 @@ type recovery struct {
 // twice (completed orders are no longer pending), and two recoveries never
 // run at once: a call while one runs waits for it and gets its result.
 // Orders whose grant a purchase of this client is running are left alone.
+// Cancelling ctx ends it at once with ErrAborted, without waiting for a
+// grant in flight (which still runs); the Recovery says what was done.
 //
 // Mini-apps should call it on every entry, as the Toss docs ask.
 func (c *Client) Recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery, error) {
@@ -42,14 +44,20 @@ func (c *Client) Recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 		return Recovery{}, newError(ErrUnknown, "no grant function given", "", nil)
 	}
 	c.mu.Lock()
-	if r := c.recovering; r != nil {
+	for c.recovering != nil {
+		r := c.recovering
 		c.mu.Unlock()
 		select {
 		case <-r.done:
-			return r.res, r.err
 		case <-ctx.Done():
-			return Recovery{}, newError(ErrAborted, "cancelled while waiting for a recovery", "", ctx.Err())
+			return Recovery{}, c.cancelled("cancelled while waiting for a recovery", ctx.Err())
 		}
+		// The run we joined was cancelled by its own caller, not by us: run
+		// again rather than hand over someone else's ABORTED.
+		if CodeOf(r.err) != ErrAborted || ctx.Err() != nil {
+			return r.res, r.err
+		}
+		c.mu.Lock()
 	}
 	r := &recovery{done: make(chan struct{})}
 	c.recovering = r
@@ -83,10 +91,11 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 			res.Failed = append(res.Failed, RecoveryFailure{OrderID: o.OrderID, Code: ErrPurchaseInProgress})
 			continue
 		}
-		order := o
-		c.markGranting(o.OrderID, 1)
-		ok := runGrant(func(ctx context.Context) (bool, error) { return grant(ctx, order) }, c.grantTimeout)
-		c.markGranting(o.OrderID, -1)
+		ok, waited := c.recoveryGrant(ctx, o, grant)
+		if !waited {
+			res.Failed = append(res.Failed, RecoveryFailure{OrderID: o.OrderID, Code: ErrAborted, Err: ctx.Err()})
+			continue
+		}
 		if !ok {
 			res.Failed = append(res.Failed, RecoveryFailure{OrderID: o.OrderID, Code: ErrProductNotGrantedByPartner})
 			continue
@@ -97,7 +106,31 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 		}
 		res.Granted = append(res.Granted, o.OrderID)
 	}
+	// A cancelled recovery fails whole, as every cancelled call does; what
+	// it did is still in res, and the orders it did not finish stay pending.
+	if err := ctx.Err(); err != nil {
+		return res, c.cancelled("the recovery was cancelled", err)
+	}
 	return res, nil
+}
+
+// recoveryGrant runs grant for one order and waits for its answer, or for
+// ctx: a cancelled recovery must not wait out a hung grant endpoint. The
+// grant itself is never cancelled (it may have granted already); it runs to
+// its own deadline, counted in Stats, and the order stays pending until a
+// later recovery completes it. waited is false when ctx ended first. An
+// order this client granted already (the app had not taken the purchase's
+// grant report yet, or gave up waiting for it) is not asked again.
+func (c *Client) recoveryGrant(ctx context.Context, o PendingOrder, grant RecoveryGrantFunc) (ok, waited bool) {
+	g := c.startGrant(o.OrderID, func() bool {
+		return runGrant(func(ctx context.Context) (bool, error) { return grant(ctx, o) }, c.grantTimeout)
+	})
+	select {
+	case <-g.done:
+		return g.ok, true
+	case <-ctx.Done():
+		return false, false
+	}
 }
 
 // grantRunning tells whether a purchase of this client is granting orderID
@@ -105,19 +138,48 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 func (c *Client) grantRunning(orderID string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.granting[orderID] > 0
+	return c.grants[orderID] != nil
 }
 
-// markGranting marks a grant of orderID running (+1) or done (-1).
-func (c *Client) markGranting(orderID string, delta int) {
+// startGrant runs grant for orderID in its own goroutine, counted in Stats
+// until it ends, so that one client asks the partner about an order once
+// at a time and never again after a yes: while a grant of the order runs (a
+// purchase's or a recovery's) a second one joins it, and an order a grant
+// of this client answered true is answered true at once. The app may still
+// list such an order pending (it had not taken the purchase's grant report
+// yet, it gave up waiting for it, or completeProductGrant failed). So the
+// partner is asked again only after it refused or failed.
+func (c *Client) startGrant(orderID string, grant func() bool) *grantCall {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.granting == nil {
-		c.granting = map[string]int{}
+	if g := c.grants[orderID]; g != nil {
+		return g
 	}
-	c.granting[orderID] += delta
-	if c.granting[orderID] <= 0 {
-		delete(c.granting, orderID)
+	g := &grantCall{done: make(chan struct{})}
+	if c.granted[orderID] {
+		g.ok = true
+		close(g.done)
+		return g
 	}
-	c.running.Add(int64(delta))
+	if c.grants == nil {
+		c.grants = map[string]*grantCall{}
+	}
+	c.grants[orderID] = g
+	c.running.Add(1)
+	go func() {
+		ok := grant()
+		c.mu.Lock()
+		delete(c.grants, orderID)
+		if ok {
+			if c.granted == nil {
+				c.granted = map[string]bool{}
+			}
+			c.granted[orderID] = true
+		}
+		c.mu.Unlock()
+		g.ok = ok
+		close(g.done)
+		c.running.Add(-1)
+	}()
+	return g
 }

@@ -75,6 +75,6 @@ func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string
 	if err != nil {
 		return false, err
 	}
-	a := wasm.JS(answer)
-	return a.Get("granted").Type() == wasm.TypeBoolean && a.Get("granted").Bool(), nil
+	granted := wasm.JS(answer).Get("granted") // read once: each read is a call into JS
+	return granted.Type() == wasm.TypeBoolean && granted.Bool(), nil
 }
