@@ -20,7 +20,8 @@ import (
 type GrantFunc func(ctx context.Context, orderID string) (bool, error)
 
 // grantCall is one grant of one order: a repeated "purchased" event for the
-// same order waits on it instead of granting again.
+// same order, or a recovery meeting it, waits on it instead of granting
+// again (see Client.startGrant).
 type grantCall struct {
 	done chan struct{}
 	ok   bool

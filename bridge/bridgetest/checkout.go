@@ -13,10 +13,14 @@ import (
 	"github.com/goiap/goiap/wasm"
 )
 
-// Checkout is one checkout the SDK posted to the app; the test plays the
+// Checkout is one checkout the SDK posted to the app, for a one-time
+// purchase or a subscription ([Checkout.Subscription]); the test plays the
 // app with its methods. Call them from a goroutine of the test, never from
 // inside a JS callback. Each returns ErrDropped when the SDK no longer
 // listens for the checkout, and ErrClosed once the SDK is closed.
+//
+// The user paying (a purchased event, or a legacy answer) records the order
+// in the SDK's store; see [Order].
 //
 // On the current path the app sends events (Purchased, Succeed, Emit) and
 // errors (Fail, EmitError) until the checkout is cleaned up. On the legacy
@@ -24,12 +28,15 @@ import (
 // which the SDK calls processProductGrant and reports success whatever the
 // grant said; Fail or EmitError reject it.
 type Checkout struct {
-	sdk     *SDK
-	sku     string
-	legacy  bool
-	grant   js.Value // options.processProductGrant
-	onEvent js.Value
-	onError js.Value
+	sdk            *SDK
+	sku            string
+	legacy         bool
+	subscription   bool
+	offerID        string
+	subscriptionID string
+	grant          js.Value // options.processProductGrant
+	onEvent        js.Value
+	onError        js.Value
 
 	// guarded by sdk.mu
 	cleanedUp bool
@@ -41,8 +48,22 @@ type Checkout struct {
 func (co *Checkout) SKU() string { return co.sku }
 
 // Legacy reports whether the SDK took the legacy path (app below android
-// 5.231.1 / ios 5.230.0, outside the sandbox).
+// 5.231.1 / ios 5.230.0, outside the sandbox). Subscriptions have none.
 func (co *Checkout) Legacy() bool { return co.legacy }
+
+// Subscription reports whether the checkout came from
+// createSubscriptionPurchaseOrder.
+func (co *Checkout) Subscription() bool { return co.subscription }
+
+// OfferID is the subscription offer the page asked for: options.offerId,
+// "" when it gave none (the SDK then sends null) or for one-time checkouts.
+func (co *Checkout) OfferID() string { return co.offerID }
+
+// SubscriptionID is the id the app gives the subscription of this
+// checkout: "sub-1", "sub-2", … in the order the SDK posted subscription
+// checkouts; "" for one-time ones. Purchased and Pay send it with the
+// order id, and the SDK passes both to processProductGrant.
+func (co *Checkout) SubscriptionID() string { return co.subscriptionID }
 
 // CleanedUp reports whether the cleanup createOneTimePurchaseOrder returned
 // has been called. On the legacy path that cleanup is a no-op: the SDK
@@ -93,6 +114,12 @@ func (co *Checkout) check(answer bool) error {
 // and the app is told nothing. A grant already awaited when the checkout is
 // cleaned up is still reported, as in the SDK.
 //
+// On a subscription checkout the event carries SubscriptionID too, and the
+// SDK calls processProductGrant({orderId, subscriptionId}).
+//
+// The store records the order Pending (unless it knows it), and completes
+// it when the grant answered true.
+//
 // On the legacy path it fails with ErrLegacy.
 func (co *Checkout) Purchased(orderID string) (granted bool, err error) {
 	if co.legacy {
@@ -101,7 +128,11 @@ func (co *Checkout) Purchased(orderID string) (granted bool, err error) {
 	if err := co.check(false); err != nil {
 		return false, err
 	}
-	return co.purchased(js.ValueOf(map[string]any{"orderId": orderID}))
+	data := map[string]any{"orderId": orderID}
+	if co.subscription {
+		data["subscriptionId"] = co.subscriptionID
+	}
+	return co.purchased(js.ValueOf(data))
 }
 
 // purchased is the SDK's handling of a purchased event with data.
@@ -109,11 +140,16 @@ func (co *Checkout) purchased(data js.Value) (bool, error) {
 	if t := data.Type(); t == js.TypeUndefined || t == js.TypeNull {
 		return false, fmt.Errorf("%w: purchased event with data %s (the SDK throws reading data.orderId)", ErrGrantLost, t)
 	}
-	var orderID js.Value // undefined, unless data is an object
+	var orderID, subscriptionID js.Value // undefined, unless data is an object
 	if isObject(data) {
 		orderID = data.Get("orderId")
+		if co.subscription {
+			subscriptionID = data.Get("subscriptionId")
+		}
 	}
-	g, err := co.callGrant(orderID)
+	id := stringOf(orderID)
+	co.sdk.paid(id, co.sku, stringOf(subscriptionID), Pending) // the user paid
+	g, err := co.callGrant(orderID, subscriptionID)
 	switch {
 	case err != nil:
 		return false, err
@@ -122,11 +158,8 @@ func (co *Checkout) purchased(data js.Value) (bool, error) {
 	case g.value.Type() != js.TypeBoolean:
 		return false, fmt.Errorf("%w: processProductGrant answered %s, not a boolean", ErrGrantLost, g.value.Type())
 	case g.value.Bool():
+		co.sdk.complete(id) // the app took the grant report
 		return true, nil
-	}
-	id := ""
-	if orderID.Type() == js.TypeString {
-		id = orderID.String()
 	}
 	// The app tells the page; dropped if the page stopped listening.
 	_ = co.deliverError(appError(bridge.ErrProductNotGrantedByPartner, "the partner did not grant the product", id))
@@ -140,16 +173,21 @@ type grantAnswer struct {
 	failed bool
 }
 
-// callGrant calls processProductGrant({orderId}) and awaits it as the SDK
+// callGrant calls processProductGrant({orderId}), or for a subscription
+// processProductGrant({orderId, subscriptionId}), and awaits it as the SDK
 // does. It fails only with ErrClosed.
-func (co *Checkout) callGrant(orderID js.Value) (grantAnswer, error) {
-	p, thrown, threw := call(co.grant, js.ValueOf(map[string]any{"orderId": orderID}))
+func (co *Checkout) callGrant(orderID, subscriptionID js.Value) (grantAnswer, error) {
+	arg := map[string]any{"orderId": orderID}
+	if co.subscription {
+		arg["subscriptionId"] = subscriptionID
+	}
+	p, thrown, threw := call(co.grant, js.ValueOf(arg))
 	if threw {
 		return grantAnswer{value: thrown, failed: true}, nil
 	}
 	v, err := co.sdk.cbs.Await(co.sdk.ctx, p)
 	if co.sdk.ctx.Err() != nil || errors.Is(err, wasm.ErrClosed) {
-		return grantAnswer{}, ErrClosed
+		return grantAnswer{}, ErrClosed // Await marked p handled
 	}
 	return grantAnswer{value: safejs.Unsafe(v), failed: err != nil}, nil
 }
@@ -170,7 +208,9 @@ func (co *Checkout) Succeed(r bridge.Result) error {
 // Purchased(orderID), then success with r if the grant answered true, else
 // the error PRODUCT_NOT_GRANTED_BY_PARTNER; on the legacy path Succeed(r),
 // which reports success whatever the grant answered. r.OrderID is set to
-// orderID. It reports what the grant answered.
+// orderID. It reports what the grant answered. The order ends up in the
+// store: Completed if the grant answered true (or on the legacy path),
+// else Pending, for a recovery to find.
 func (co *Checkout) Pay(orderID string, r bridge.Result) (granted bool, err error) {
 	r.OrderID = orderID
 	if co.legacy {
@@ -186,9 +226,14 @@ func (co *Checkout) Pay(orderID string, r bridge.Result) (granted bool, err erro
 // Fail is the app's error with code and message; orderID, when not "",
 // goes in userInfo.orderId. onError receives it as the SDK rebuilds it: an
 // Error with code, userInfo, moduleName and __isError. An empty message is
-// the code.
+// the code. An error that names an order says the user paid for it: the
+// store records the order Pending, unless it knows it already.
 func (co *Checkout) Fail(code bridge.Code, message, orderID string) error {
-	return co.EmitError(appError(code, message, orderID))
+	if err := co.EmitError(appError(code, message, orderID)); err != nil {
+		return err
+	}
+	co.sdk.paid(orderID, co.sku, "", Pending)
+	return nil
 }
 
 // Emit sends a raw event, anything js.ValueOf takes (a js.Value, a
@@ -254,7 +299,9 @@ func (co *Checkout) answer(response js.Value) (granted bool, err error) {
 	if isObject(response) {
 		orderID = response.Get("orderId")
 	}
-	g, err := co.callGrant(orderID)
+	// The legacy app counts the order delivered once it answers.
+	co.sdk.paid(stringOf(orderID), co.sku, "", bridge.Completed)
+	g, err := co.callGrant(orderID, js.Undefined())
 	if err != nil {
 		return false, err
 	}
@@ -316,6 +363,14 @@ func toJS(v any) js.Value {
 		return resultValue(x)
 	}
 	return js.ValueOf(v)
+}
+
+// stringOf is v if it is a string, else "".
+func stringOf(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
 }
 
 func isObject(v js.Value) bool {

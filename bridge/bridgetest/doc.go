@@ -4,11 +4,22 @@
 // GOOS=js GOARCH=wasm (in Node, with Go's go_js_wasm_exec) without a phone.
 //
 // [NewSDK] makes the fake. Hand [SDK.Value] to bridge.New where the real
-// module namespace would go; every checkout the code under test opens comes
-// out of [SDK.Checkouts] as a [*Checkout], which the test then plays the
-// Toss app with: [Checkout.Pay] for the whole happy path, or
-// [Checkout.Purchased], [Checkout.Succeed], [Checkout.Fail],
-// [Checkout.Emit] and [Checkout.EmitError] step by step.
+// module namespace would go; every checkout the code under test opens (a
+// one-time purchase or a subscription) comes out of [SDK.Checkouts] as a
+// [*Checkout], which the test then plays the Toss app with: [Checkout.Pay]
+// for the whole happy path, or [Checkout.Purchased], [Checkout.Succeed],
+// [Checkout.Fail], [Checkout.Emit] and [Checkout.EmitError] step by step.
+//
+// The rest of IAP, the Promise methods getProductItemList,
+// getPendingOrders, completeProductGrant, getCompletedOrRefundedOrders and
+// getSubscriptionInfo, answer by themselves from the fake app's state: a
+// catalogue ([SDK.SetProducts]) and an order store ([Order]) that purchases
+// fill and the test can fill and read too ([SDK.AddPendingOrder],
+// [SDK.AddOrder], [SDK.UpdateOrder], [SDK.Orders], [SDK.Order]). So a test
+// of recovery code is: put pending orders in the store, run the code, read
+// the store. To script any call instead (an error, junk, undefined, an
+// answer that never comes, or one that comes later) give the method a
+// [Handler] with [SDK.Handle]; [SDK.Calls] counts the calls.
 //
 // The fake behaves as @apps-in-toss/web-bridge 2.10.8 does, traps
 // included:
@@ -25,8 +36,17 @@
 //     success if it was true, or the error PRODUCT_NOT_GRANTED_BY_PARTNER if
 //     it was false; a grant that throws or rejects is lost, and nothing is
 //     reported ([ErrGrantLost]);
-//   - errors reach onError as the SDK rebuilds them: an Error carrying code,
-//     userInfo and __isError;
+//   - below android 5.248.0 / ios 5.249.0 createSubscriptionPurchaseOrder
+//     returns a no-op; above, a subscription's purchased event carries a
+//     subscriptionId, which processProductGrant receives with the order id;
+//   - the Promise methods post their arguments as JSON (a Handler sees the
+//     copy), and below a method's minimum version (getProductItemList
+//     5.219.0, getPendingOrders android 5.234.0 / ios 5.231.0,
+//     completeProductGrant 5.233.0, getCompletedOrRefundedOrders 5.231.0,
+//     getSubscriptionInfo with subscriptions) the app answers undefined, or
+//     never ([SDK.SetBelowMinimum]);
+//   - errors reach onError, and rejections reach the page, as the SDK
+//     rebuilds them: an Error carrying code, userInfo and __isError;
 //   - after cleanup the SDK's listeners are gone and later events are
 //     dropped ([ErrDropped]).
 //

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/wasm"
 )
 
@@ -33,16 +34,22 @@ var (
 	ErrGrantLost = errors.New("bridgetest: the grant answer was lost")
 )
 
-// The gates the SDK's createOneTimePurchaseOrder checks.
+// DefaultAppVersion is the Toss app version a new SDK reports: above every
+// minimum of IAP (the highest is ios 5.249.0, for subscriptions).
+const DefaultAppVersion = "5.250.0"
+
+// The gates the SDK's checkout functions check.
 var (
-	gateOneTime     = wasm.Go(map[string]any{"android": "5.219.0", "ios": "5.219.0"})
-	gateGrantReport = wasm.Go(map[string]any{"android": "5.231.1", "ios": "5.230.0"})
+	gateOneTime      = gate("5.219.0", "5.219.0")
+	gateGrantReport  = gate("5.231.1", "5.230.0")
+	gateSubscription = gate("5.248.0", "5.249.0")
 )
 
-// SDK is a fake SDK module namespace: an object with
-// IAP.createOneTimePurchaseOrder and isMinVersionSupported, backed by Go.
-// Its methods are safe for concurrent use. Close it when the code under
-// test is done with it (after closing the bridge.Client that uses it).
+// SDK is a fake SDK module namespace: an object with isMinVersionSupported
+// and the whole IAP namespace (the two checkout functions and the five
+// Promise methods), backed by Go. Its methods are safe for concurrent use.
+// Close it when the code under test is done with it (after closing the
+// bridge.Client that uses it).
 type SDK struct {
 	cbs    *wasm.Callbacks
 	ns     js.Value
@@ -55,13 +62,25 @@ type SDK struct {
 	mu     sync.Mutex
 	app    app
 	posted int
+	subs   int // subscription checkouts posted, for their ids
 	all    []*Checkout
 	queue  []*Checkout // posted, not yet received from Checkouts
 	closed bool
+
+	// The Promise methods (methods.go) and the store (store.go).
+	handlers   map[string]Handler
+	calls      map[string]int
+	below      Answer
+	orders     []*Order
+	orderIndex map[string]*Order
+	products   []bridge.Product
+	pageSize   int
 }
 
-// NewSDK makes a fake SDK inside a Toss app 5.240.0 on iOS, in the "toss"
-// environment: the current purchase path. It panics if Go cannot make JS
+// NewSDK makes a fake SDK inside a Toss app 5.250.0 on iOS, in the "toss"
+// environment ([DefaultAppVersion]): new enough for every IAP call, the
+// current purchase path and subscriptions; use SetApp to test older apps.
+// Its catalogue and order store start empty. It panics if Go cannot make JS
 // functions, which happens only while the program exits.
 func NewSDK() *SDK {
 	cbs, err := wasm.NewCallbacks()
@@ -75,7 +94,14 @@ func NewSDK() *SDK {
 		cancel: cancel,
 		out:    make(chan *Checkout),
 		wake:   make(chan struct{}, 1),
-		app:    app{version: "5.240.0", os: "ios", environment: "toss"},
+		app:    app{version: DefaultAppVersion, os: "ios", environment: "toss"},
+
+		handlers:   map[string]Handler{},
+		calls:      map[string]int{},
+		below:      Undefined(),
+		orderIndex: map[string]*Order{},
+		products:   []bridge.Product{},
+		pageSize:   DefaultPageSize,
 	}
 	add := func(h wasm.Handler) js.Value {
 		cb, err := cbs.Add(h)
@@ -88,6 +114,10 @@ func NewSDK() *SDK {
 	s.noop = add(func([]safejs.Value) any { return nil })
 	iap := object.New()
 	iap.Set("createOneTimePurchaseOrder", add(s.createOneTimePurchaseOrder))
+	iap.Set("createSubscriptionPurchaseOrder", add(s.createSubscriptionPurchaseOrder))
+	for name, m := range methods {
+		iap.Set(name, add(s.promiseMethod(m)))
+	}
 	s.ns = object.New()
 	s.ns.Set("IAP", iap)
 	s.ns.Set("isMinVersionSupported", add(s.isMinVersionSupported))
@@ -112,13 +142,14 @@ func (s *SDK) SetApp(version, os, environment string) {
 	s.mu.Unlock()
 }
 
-// Checkouts delivers every checkout the SDK posted to the app, in order.
-// It is closed when the SDK is closed.
+// Checkouts delivers every checkout the SDK posted to the app, one-time
+// and subscription ones alike, in order. It is closed when the SDK is
+// closed.
 func (s *SDK) Checkouts() <-chan *Checkout { return s.out }
 
 // Posted is how many checkouts were posted to the app. A call to
-// createOneTimePurchaseOrder that the version gate turned into a no-op
-// posts nothing.
+// createOneTimePurchaseOrder or createSubscriptionPurchaseOrder that the
+// version gate turned into a no-op posts nothing.
 func (s *SDK) Posted() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -140,8 +171,11 @@ func (s *SDK) Open() int {
 }
 
 // Close ends Checkouts and the waits of Checkout methods, which then fail
-// with ErrClosed, and releases the fake's JS functions (at once, or when
-// the last grant promise it was awaiting settles). JS must not call the
+// with ErrClosed, rejects the Promise method calls left unanswered (with an
+// Error whose message is ErrUnanswered's), so the code under test's awaits
+// of them let go, and releases the fake's JS functions (at once, or when
+// the last grant promise it was awaiting settles). A Handler still blocked
+// is not ended: it should not outlive the test. JS must not call the
 // namespace's functions afterwards. Close is idempotent.
 func (s *SDK) Close() {
 	s.mu.Lock()
@@ -222,14 +256,50 @@ func (s *SDK) createOneTimePurchaseOrder(args []safejs.Value) any {
 	if t := sku.Type(); t == wasm.TypeUndefined || t == wasm.TypeNull {
 		sku = options.Get("productId")
 	}
-	co := &Checkout{
+	return s.post(&Checkout{
 		sdk:     s,
 		sku:     sku.Str(),
 		legacy:  legacy,
 		grant:   raw(options.Get("processProductGrant")),
 		onEvent: raw(params.Get("onEvent")),
 		onError: raw(params.Get("onError")),
+	})
+}
+
+// createSubscriptionPurchaseOrder is the SDK's
+// IAP.createSubscriptionPurchaseOrder: below android 5.248.0 / ios 5.249.0
+// a no-op; else a checkout on the current path, whose purchased event
+// carries a subscriptionId, passed to processProductGrant.
+func (s *SDK) createSubscriptionPurchaseOrder(args []safejs.Value) any {
+	if !s.supports(gateSubscription) {
+		return s.noop
 	}
+	if len(args) == 0 {
+		return js.Undefined() // the SDK throws reading params
+	}
+	params := wasm.JS(args[0])
+	options := params.Get("options")
+	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
+		return js.Undefined() // the SDK throws reading options.sku
+	}
+	s.mu.Lock()
+	s.subs++
+	id := fmt.Sprintf("sub-%d", s.subs)
+	s.mu.Unlock()
+	return s.post(&Checkout{
+		sdk:            s,
+		sku:            options.Get("sku").Str(),
+		subscription:   true,
+		offerID:        options.Get("offerId").Str(), // the SDK sends offerId ?? null
+		subscriptionID: id,
+		grant:          raw(options.Get("processProductGrant")),
+		onEvent:        raw(params.Get("onEvent")),
+		onError:        raw(params.Get("onError")),
+	})
+}
+
+// post hands co to the app (Checkouts) and returns its cleanup.
+func (s *SDK) post(co *Checkout) any {
 	cleanup, err := s.cbs.Add(co.cleanup)
 	if err != nil {
 		return js.Undefined()

@@ -92,7 +92,7 @@ func TestIsMinVersionSupported(t *testing.T) {
 	gate := map[string]any{"android": "5.231.1", "ios": "5.230.0"}
 	check := func(min any) bool { return isMin.Invoke(min).Bool() }
 
-	assert.True(t, check(gate), "the default app is 5.240.0 on ios")
+	assert.True(t, check(gate), "the default app is 5.250.0 on ios")
 	sdk.SetApp("5.230.0", "ios", "toss")
 	assert.True(t, check(gate))
 	sdk.SetApp("5.230.0", "android", "toss")
