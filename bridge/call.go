@@ -54,11 +54,6 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 
 // await is cbs.Await under ctx, ended early by Close too (its error is
 // then the context's, which cancelled reads as ErrClosed).
-//
-// A promise it gives up on is marked handled: when ctx ended or Close came
-// while the SDK was posting the call, Await returns without attaching
-// anything, and the app's later rejection would be an unhandled rejection
-// (an error in a browser's console, the end of the process in Node).
 func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -69,23 +64,7 @@ func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
 		case <-ctx.Done():
 		}
 	}()
-	v, err := c.cbs.Await(ctx, p)
-	if err != nil && (ctx.Err() != nil || errors.Is(err, wasm.ErrClosed)) {
-		markHandled(p)
-	}
-	return v, err
-}
-
-// markHandled attaches a rejection handler that does nothing to p, a
-// promise or thenable. The handler is the built-in Boolean, which cannot
-// throw: it needs no Go callback (none can be made once the client is
-// closed) and no eval.
-func markHandled(p js.Value) {
-	if t := p.Type(); t == js.TypeObject || t == js.TypeFunction {
-		_ = wasm.Catch(func() {
-			js.Global().Get("Promise").Call("resolve", p).Call("catch", js.Global().Get("Boolean"))
-		})
-	}
+	return c.cbs.Await(ctx, p)
 }
 
 // open fails once the client is closed.

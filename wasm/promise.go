@@ -45,7 +45,8 @@ func firstArg(args []safejs.Value) safejs.Value {
 // Await waits for p the way JS's await does: a thenable is followed, any
 // other value is the result at once. A rejection comes back as *Error; a
 // cancelled ctx returns ctx.Err() at once, and the promise's later settling
-// is dropped (never a call to a released function).
+// is dropped (never a call to a released function, never an unhandled
+// rejection).
 //
 // As in net/http's roundtrip_js.go both callbacks go to one then, are
 // retired together, and the channel is buffered so the callback never
@@ -55,6 +56,7 @@ func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error)
 		return safejs.Safe(p), nil
 	}
 	if err := ctx.Err(); err != nil {
+		markHandled(p)
 		return safejs.Undefined(), err
 	}
 	ch := make(chan settled, 1)
@@ -63,6 +65,7 @@ func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error)
 		func(args []safejs.Value) any { ch <- settled{firstArg(args), false}; return nil },
 	)
 	if err != nil {
+		markHandled(p)
 		return safejs.Undefined(), err
 	}
 	// Promise.resolve adopts any thenable; a then that throws becomes a
@@ -83,6 +86,18 @@ func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error)
 		c.Remove(onOK.ID)
 		return safejs.Undefined(), ctx.Err()
 	}
+}
+
+// jsBoolean is a rejection handler that does nothing and cannot throw.
+var jsBoolean = js.Global().Get("Boolean")
+
+// markHandled attaches a do-nothing rejection handler to a promise Await
+// gives up on before attaching its own: its later rejection must not go
+// unhandled (an error in a browser's console, the end of the process in
+// Node). The built-in Boolean needs no Go callback, which may no longer be
+// possible to make, and no eval.
+func markHandled(p js.Value) {
+	_ = Catch(func() { jsPromise.Call("resolve", p).Call("catch", jsBoolean) })
 }
 
 // forget drops a settle pair that JS will never call (its then failed).
