@@ -267,6 +267,7 @@ func (f *flow) settle(res *Result, err *Error) {
 	callCleanup(cleanup)
 	f.c.finish(f)
 	if res != nil {
+		f.c.forgetGranted(res.OrderID) // the app reported success: it has the order completed
 		if f.spec.success != nil {
 			r := *res
 			go wasm.Catch(func() { f.spec.success(r) })

@@ -104,6 +104,7 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 			res.Failed = append(res.Failed, RecoveryFailure{OrderID: o.OrderID, Code: CodeOf(err), Err: err})
 			continue
 		}
+		c.forgetGranted(o.OrderID)
 		res.Granted = append(res.Granted, o.OrderID)
 	}
 	// A cancelled recovery fails whole, as every cancelled call does; what
@@ -131,6 +132,15 @@ func (c *Client) recoveryGrant(ctx context.Context, o PendingOrder, grant Recove
 	case <-ctx.Done():
 		return false, false
 	}
+}
+
+// forgetGranted drops the memory that a grant of orderID answered true,
+// once the app has the order as completed: without it the set would grow
+// by one order per purchase for the client's whole life.
+func (c *Client) forgetGranted(orderID string) {
+	c.mu.Lock()
+	delete(c.granted, orderID)
+	c.mu.Unlock()
 }
 
 // grantRunning tells whether a purchase of this client is granting orderID
