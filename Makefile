@@ -54,5 +54,18 @@ chromium:
 bench: build
 	bash bench/run.sh
 
+# The long runs: the property test with many more seeded chaos flows, then
+# every Go fuzz target for FUZZTIME each. Not part of make test.
+SOAK_FLOWS ?= 100000
+FUZZTIME ?= 3m
+soak: build
+	cd web && GOIAP_FLOWS=$(SOAK_FLOWS) node --test --test-timeout=0 test/property.test.js
+	@set -e; for pkg in ./wasm ./bridge ./cmd/goiap; do \
+	  for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
+	    echo "== fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
 clean:
 	rm -f web/main.wasm web/wasm_exec.js
