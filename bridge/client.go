@@ -43,13 +43,14 @@ type Client struct {
 
 	closing chan struct{} // closed by Close: ends the Promise calls in flight
 
-	mu         sync.Mutex
-	closed     bool
-	active     *flow                 // the purchase in flight, if any
-	recovering *recovery             // the recovery in flight, if any
-	grants     map[string]*grantCall // the grant running for each order, if any
-	granted    map[string]bool       // orders a grant of this client answered true
-	running    atomic.Int64
+	mu          sync.Mutex
+	closed      bool
+	active      *flow                 // the purchase in flight, if any
+	recovering  *recovery             // the recovery in flight, if any
+	grants      map[string]*grantCall // the grant running for each order, if any
+	granted     map[string]bool       // orders a grant of this client answered true
+	forgetLater []string              // granted marks to drop when idle (see forgetGranted)
+	running     atomic.Int64
 }
 
 // New makes a client from the SDK's module namespace (what

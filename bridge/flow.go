@@ -296,6 +296,7 @@ func (c *Client) finish(f *flow) {
 	c.mu.Lock()
 	if c.active == f {
 		c.active = nil
+		c.forgetIfIdleLocked()
 	}
 	c.mu.Unlock()
 }

@@ -66,6 +66,7 @@ func (c *Client) Recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 	r.res, r.err = c.recover(ctx, grant)
 	c.mu.Lock()
 	c.recovering = nil
+	c.forgetIfIdleLocked()
 	c.mu.Unlock()
 	close(r.done)
 	return r.res, r.err
@@ -136,11 +137,28 @@ func (c *Client) recoveryGrant(ctx context.Context, o PendingOrder, grant Recove
 
 // forgetGranted drops the memory that a grant of orderID answered true,
 // once the app has the order as completed: without it the set would grow
-// by one order per purchase for the client's whole life.
+// by one order per purchase for the client's whole life. The mark stays
+// while a recovery or a purchase is in flight (see forgetIfIdleLocked).
 func (c *Client) forgetGranted(orderID string) {
 	c.mu.Lock()
-	delete(c.granted, orderID)
+	c.forgetLater = append(c.forgetLater, orderID)
+	c.forgetIfIdleLocked()
 	c.mu.Unlock()
+}
+
+// forgetIfIdleLocked drops the marks forgetGranted was given once neither a
+// recovery nor a purchase is in flight: a recovery may hold a pending list
+// read before the app completed the order, and the purchase in flight may
+// be the order's own, its "purchased" event still on the way; without the
+// mark either would ask the partner again. c.mu is held.
+func (c *Client) forgetIfIdleLocked() {
+	if c.recovering != nil || c.active != nil || len(c.forgetLater) == 0 {
+		return
+	}
+	for _, id := range c.forgetLater {
+		delete(c.granted, id)
+	}
+	c.forgetLater = c.forgetLater[:0]
 }
 
 // grantRunning tells whether a purchase of this client is granting orderID
