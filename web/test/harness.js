@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createTossApp, DEFAULT_PRODUCTS } from '../sim/tossapp.js';
+import assert from 'node:assert/strict';
 import { load } from '../goiap.js';
 
 globalThis.window ??= globalThis; // the SDK reads window.*
@@ -304,4 +305,16 @@ export async function startFaultyGrantServer() {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** Asserts iap holds nothing and the SDK has `listeners` listeners left. */
+export function assertIdle(iap, listeners = 0) {
+  const { inFlight, liveCallbacks, panics } = iap.stats();
+  assert.deepEqual({ inFlight, liveCallbacks, panics }, { inFlight: 0, liveCallbacks: 0, panics: 0 });
+  assert.equal(app.listenerCount(), listeners);
+}
+
+/** Asserts Go never printed "call to released function" (use in after()). */
+export function assertNoReleasedCalls() {
+  assert.deepEqual(printed.filter((l) => l.includes('call to released function')), []);
 }

@@ -5,7 +5,8 @@
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  app, printed, newClient, rejection, resetApp, posted, within, setup, sleep, eventually, startGrantServer,
+  app, newClient, rejection, resetApp, posted, within, setup, sleep, eventually, startGrantServer,
+  assertIdle, assertNoReleasedCalls,
 } from './harness.js';
 
 beforeEach(() => resetApp());
@@ -14,15 +15,7 @@ beforeEach(() => resetApp());
 // busy; what it tells apart is never, or a grant deadline of 3 s.
 const PROMPT_MS = 1000;
 
-after(() => {
-  assert.deepEqual(printed.filter((l) => l.includes('call to released function')), []);
-});
-
-function assertIdle(iap, listeners = 0) {
-  const { inFlight, liveCallbacks, panics } = iap.stats();
-  assert.deepEqual({ inFlight, liveCallbacks, panics }, { inFlight: 0, liveCallbacks: 0, panics: 0 });
-  assert.equal(app.listenerCount(), listeners);
-}
+after(assertNoReleasedCalls);
 
 /** The orderIds completeProductGrant was posted for, in order. */
 const completed = () => posted('method', 'completeProductGrant').map((m) => {

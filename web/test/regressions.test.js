@@ -3,20 +3,13 @@
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  app, printed, resetApp, posted, setup, eventually, rejection, within, sleep, holdCheckouts, grantReports,
+  app, resetApp, posted, setup, eventually, rejection, within, sleep, holdCheckouts, grantReports,
+  assertIdle, assertNoReleasedCalls,
 } from './harness.js';
 
 beforeEach(() => resetApp());
 
-after(() => {
-  assert.deepEqual(printed.filter((l) => l.includes('call to released function')), []);
-});
-
-function assertIdle(iap, listeners = 0) {
-  const { inFlight, liveCallbacks, panics } = iap.stats();
-  assert.deepEqual({ inFlight, liveCallbacks, panics }, { inFlight: 0, liveCallbacks: 0, panics: 0 });
-  assert.equal(app.listenerCount(), listeners);
-}
+after(assertNoReleasedCalls);
 
 const status = (orderId) => app.orders.get(orderId)?.status;
 

@@ -3,7 +3,8 @@
 import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  app, printed, rejection, resetApp, posted, within, setup, sleep, eventually, holdCheckouts,
+  app, rejection, resetApp, posted, within, setup, sleep, eventually, holdCheckouts,
+  assertIdle, assertNoReleasedCalls,
 } from './harness.js';
 
 // Subscriptions need android 5.248.0 / ios 5.249.0.
@@ -14,15 +15,7 @@ beforeEach(() => resetApp({ version: SUPPORTED }));
 // busy; what it tells apart is never, or a grant that takes 2.5 s.
 const PROMPT_MS = 1000;
 
-after(() => {
-  assert.deepEqual(printed.filter((l) => l.includes('call to released function')), []);
-});
-
-function assertIdle(iap, listeners = 0) {
-  const { inFlight, liveCallbacks, panics } = iap.stats();
-  assert.deepEqual({ inFlight, liveCallbacks, panics }, { inFlight: 0, liveCallbacks: 0, panics: 0 });
-  assert.equal(app.listenerCount(), listeners);
-}
+after(assertNoReleasedCalls);
 
 const SUB = 'sub_premium_monthly';
 const expectedResult = (orderId) => ({
