@@ -99,7 +99,7 @@ func FuzzValidateSKU(f *testing.F) {
 		err := bridge.ValidateSKU(sku)
 		valid := sku != "" && len(sku) <= bridge.MaxSKULength && utf8.ValidString(sku) &&
 			!strings.ContainsFunc(sku, func(r rune) bool {
-				return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\ufeff' || r == '\u200b'
+				return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.In(r, unicode.Cf)
 			})
 		if (err == nil) != valid {
 			t.Fatalf("ValidateSKU(%q) = %v, want valid=%v", sku, err, valid)
