@@ -270,12 +270,12 @@ func (f *flow) settle(res *Result, err *Error) {
 		f.c.forgetGranted(res.OrderID) // the app reported success: it has the order completed
 		if f.spec.success != nil {
 			r := *res
-			go wasm.Catch(func() { f.spec.success(r) })
+			go wasm.Guard(func() { f.spec.success(r) })
 		}
 		return
 	}
 	if f.spec.fail != nil {
-		go wasm.Catch(func() { f.spec.fail(err) })
+		go wasm.Guard(func() { f.spec.fail(err) })
 	}
 }
 

@@ -51,6 +51,15 @@ func (f *Func) Release() {
 	}
 }
 
+// Guard runs fn, as user code in its own goroutine should run: a panic in
+// it is recovered, counted in Panics and printed to the console, instead of
+// ending the program.
+func Guard(fn func()) {
+	if err := Catch(fn); err != nil {
+		reportPanic(err)
+	}
+}
+
 func reportPanic(err error) {
 	msg := "goiap: recovered " + err.Error()
 	if p, ok := err.(*PanicError); ok {
