@@ -57,13 +57,7 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() {
-		select {
-		case <-c.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	defer context.AfterFunc(c.closedCtx, cancel)()
 	return c.cbs.Await(ctx, p)
 }
 

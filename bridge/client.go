@@ -3,6 +3,7 @@
 package bridge
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -41,7 +42,9 @@ type Client struct {
 	gatesMu sync.Mutex
 	gates   map[MinVersion]js.Value // the gate objects, made once
 
-	closing chan struct{} // closed by Close: ends the Promise calls in flight
+	// closedCtx is done once Close is called: it ends the Promise calls in flight.
+	closedCtx   context.Context
+	closeCalled context.CancelFunc
 
 	mu          sync.Mutex
 	closed      bool
@@ -67,8 +70,8 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 		cbs:          cbs,
 		grantTimeout: DefaultGrantTimeout,
 		gates:        map[MinVersion]js.Value{},
-		closing:      make(chan struct{}),
 	}
+	c.closedCtx, c.closeCalled = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(c)
 	}
@@ -112,9 +115,7 @@ func (c *Client) Stats() Stats {
 // idempotent.
 func (c *Client) Close() error {
 	c.mu.Lock()
-	if !c.closed {
-		close(c.closing)
-	}
+	c.closeCalled()
 	c.closed = true
 	f := c.active
 	c.mu.Unlock()

@@ -45,22 +45,25 @@ const (
 	ErrUnknown Code = "UNKNOWN"
 )
 
-// sdkCodes are the codes the app may send; anything else becomes ErrUnknown.
-var sdkCodes = map[Code]bool{
-	ErrInvalidProductID: true, ErrPaymentPending: true, ErrNetworkError: true,
-	ErrInvalidUserEnvironment: true, ErrItemAlreadyOwned: true,
-	ErrAppMarketVerificationFailed: true, ErrTossServerVerificationFailed: true,
-	ErrInternalError: true, ErrKoreanAccountOnly: true, ErrUserCanceled: true,
-	ErrProductNotGrantedByPartner: true,
+// codes lists every code, the SDK's eleven first.
+var codes = [...]Code{
+	ErrInvalidProductID, ErrPaymentPending, ErrNetworkError, ErrInvalidUserEnvironment,
+	ErrItemAlreadyOwned, ErrAppMarketVerificationFailed, ErrTossServerVerificationFailed,
+	ErrInternalError, ErrKoreanAccountOnly, ErrUserCanceled, ErrProductNotGrantedByPartner,
+	ErrInvalidSKU, ErrPurchaseInProgress, ErrUnsupportedAppVersion, ErrSDKUnavailable,
+	ErrAborted, ErrClosed, ErrInvalidResponse, ErrUnknown,
 }
 
 // Codes lists every code, the SDK's first.
-func Codes() []Code {
-	return []Code{
-		ErrInvalidProductID, ErrPaymentPending, ErrNetworkError, ErrInvalidUserEnvironment,
-		ErrItemAlreadyOwned, ErrAppMarketVerificationFailed, ErrTossServerVerificationFailed,
-		ErrInternalError, ErrKoreanAccountOnly, ErrUserCanceled, ErrProductNotGrantedByPartner,
-		ErrInvalidSKU, ErrPurchaseInProgress, ErrUnsupportedAppVersion, ErrSDKUnavailable,
-		ErrAborted, ErrClosed, ErrInvalidResponse, ErrUnknown,
+func Codes() []Code { return append([]Code(nil), codes[:]...) } // a copy: callers may change it
+
+// isSDKCode tells the codes the app may send; anything else becomes
+// ErrUnknown.
+func isSDKCode(c Code) bool {
+	for _, sc := range codes[:11] {
+		if c == sc {
+			return true
+		}
 	}
+	return false
 }

@@ -69,9 +69,9 @@ func ErrorFromJS(v wasm.Value, orderID string) *Error {
 	}
 	code := Code(je.Code)
 	switch {
-	case sdkCodes[code]:
+	case isSDKCode(code):
 		e.Code = code
-	case je.Code == "" && je.Shape == wasm.TypeString && sdkCodes[Code(je.Message)]:
+	case je.Code == "" && je.Shape == wasm.TypeString && isSDKCode(Code(je.Message)):
 		// reject("USER_CANCELED") is seen in the wild.
 		e.Code = Code(je.Message)
 	default:

@@ -30,6 +30,11 @@ func ErrorValue(err error) js.Value {
 	return jsError.New(err.Error())
 }
 
+// Rejected is a Promise already rejected with err, as ErrorValue makes it:
+// the answer of a function that must return a Promise and cannot make one
+// the usual way (its Callbacks are closed).
+func Rejected(err error) js.Value { return jsPromise.Call("reject", ErrorValue(err)) }
+
 type settled struct {
 	v  safejs.Value
 	ok bool

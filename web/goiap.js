@@ -131,8 +131,7 @@ export async function load(opts = {}) {
     return function goFunc(...args) { return go.exited ? undefined : fn.apply(this, args); };
   };
   const key = `__goiap_boot_${++bootSeq}`;
-  let onClosed;
-  const closed = new Promise((resolve) => { onClosed = resolve; });
+  const { promise: closed, resolve: onClosed } = withResolvers();
   const api = await new Promise((resolve, reject) => {
     globalThis[key] = {
       sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn,

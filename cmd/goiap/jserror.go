@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/goiap/goiap/bridge"
+	"github.com/goiap/goiap/wasm"
 )
 
 var jsErrorCtor = js.Global().Get("Error")
@@ -36,7 +37,8 @@ func asJSError(err error) jsError {
 	return jsError{be}
 }
 
-var jsPromise = js.Global().Get("Promise")
-
-// rejected is a Promise already rejected with err.
-func rejected(err jsError) js.Value { return jsPromise.Call("reject", err.JSValue()) }
+// closedRejection answers a call that came after close: a Promise rejected
+// with CLOSED.
+func closedRejection(cause error) js.Value {
+	return wasm.Rejected(jsError{&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: cause}})
+}

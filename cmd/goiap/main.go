@@ -160,7 +160,7 @@ func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, erro
 		})
 		if err != nil {
 			done()
-			return rejected(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
+			return closedRejection(err)
 		}
 		return p
 	}
@@ -214,7 +214,7 @@ func (a *app) memStats(_ []safejs.Value) any {
 		}, nil
 	})
 	if err != nil {
-		return rejected(asJSError(&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: err}))
+		return closedRejection(err)
 	}
 	return p
 }
