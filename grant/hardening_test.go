@@ -83,13 +83,13 @@ func TestBodyRefusals(t *testing.T) {
 	}{
 		huge: {413, "body_too_large"},
 		grantBody(order, "coin_100") + `{"orderId":"x","sku":"y"}`: {400, "trailing_data"},
-		`[` + grantBody(order, "coin_100") + `]`:                     {400, "not_object"},
-		`{"orderId":` + order + `,"sku":"coin_100"}`:                 {400, "invalid_json"},
-		`{"orderId":"` + order + "\xff" + `","sku":"coin_100"}`:      {400, "invalid_json"},
-		`{"orderId":"` + order + `\n","sku":"coin_100"}`:             {400, "control_character"},
-		`{"orderId":"` + strings.Repeat("a", 257) + `","sku":"s"}`:   {400, "too_long"},
-		`{"orderId":"` + order + `","sku":"s","subscriptionId":1}`:   {400, "invalid_type"},
-		`{"ORDERID":"` + order + `","sku":"coin_100"}`:               {400, "missing_field"},
+		`[` + grantBody(order, "coin_100") + `]`:                   {400, "not_object"},
+		`{"orderId":` + order + `,"sku":"coin_100"}`:               {400, "invalid_json"},
+		`{"orderId":"` + order + "\xff" + `","sku":"coin_100"}`:    {400, "invalid_json"},
+		`{"orderId":"` + order + `\n","sku":"coin_100"}`:           {400, "control_character"},
+		`{"orderId":"` + strings.Repeat("a", 257) + `","sku":"s"}`: {400, "too_long"},
+		`{"orderId":"` + order + `","sku":"s","subscriptionId":1}`: {400, "invalid_type"},
+		`{"ORDERID":"` + order + `","sku":"coin_100"}`:             {400, "missing_field"},
 	} {
 		r := e.call(c, "POST", "/api/grant", body)
 		assert.Equal(t, want.status, r.status, "%.60s: %v", body, r.body)
