@@ -82,6 +82,7 @@ func TestDecodeAnswer(t *testing.T) {
 		{name: "FAIL on a login call", cl: login, status: 200, body: `{"resultType":"FAIL","error":{"errorCode":"INVALID_CODE"}}`, code: "INVALID_CODE", invalid: true},
 		{name: "transient FAIL on a login call", cl: login, status: 200, body: `{"resultType":"FAIL","error":{"errorCode":"NETWORK_ERROR"}}`, code: "NETWORK_ERROR", unavailable: true},
 		{name: "401 on a login call", cl: login, status: 401, body: ``, invalid: true},
+		{name: "bare 404 on a login call", cl: login, status: 404, body: `not found`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
