@@ -58,12 +58,12 @@ func TestHandshakeRequiresACertificateOfTheCA(t *testing.T) {
 	foreign := newServer(t)
 
 	_, err := post(rawClient(t, s, nil, nil), s.URL+tossapi.PathOrderStatus, "application/json", `{"orderId":"x"}`)
-	assert.Error(t, err, "no client certificate")
+	assert.ErrorContains(t, err, "tls: certificate required", "no client certificate")
 
 	fc, fk, err := foreign.IssueClientCert("stranger")
 	require.NoError(t, err)
 	_, err = post(rawClient(t, s, fc, fk), s.URL+tossapi.PathOrderStatus, "application/json", `{"orderId":"x"}`)
-	assert.Error(t, err, "a certificate of another CA")
+	assert.ErrorContains(t, err, "tls: unknown certificate authority", "a certificate of another CA")
 
 	// The handshake itself fails, so no call is counted.
 	assert.Zero(t, s.Calls(tossapi.PathOrderStatus))
@@ -234,4 +234,19 @@ func TestFaultJSON(t *testing.T) {
 	var back tossapitest.Fault
 	require.NoError(t, json.NewDecoder(bytes.NewReader(b)).Decode(&back))
 	assert.Equal(t, f, back)
+}
+
+func TestDropClosesTheConnection(t *testing.T) {
+	s := newServer(t)
+	c, k, err := s.IssueClientCert("partner")
+	require.NoError(t, err)
+	hc := rawClient(t, s, c, k) // HTTP/1.1: the connection is hijacked and closed
+	s.Inject(tossapitest.Fault{Path: tossapi.PathOrderStatus, Drop: true, Times: 1})
+	_, err = post(hc, s.URL+tossapi.PathOrderStatus, "application/json", `{"orderId":"x"}`)
+	assert.Error(t, err)
+	resp, err := post(hc, s.URL+tossapi.PathOrderStatus, "application/json", `{"orderId":"x"}`)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "HTTP/1.1", resp.Proto)
+	assert.Equal(t, 2, s.Calls(tossapi.PathOrderStatus))
 }
