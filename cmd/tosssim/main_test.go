@@ -135,3 +135,24 @@ func TestProcessPrintsOneLineAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatal("the simulator did not stop on SIGTERM")
 	}
 }
+
+func TestAClientCertificateOfAnotherCAIsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	other := tossapitest.NewServer()
+	cert, key, err := other.IssueClientCert("stale")
+	other.Close()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, clientFile), cert, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, clientKeyFile), key, 0o600))
+
+	url, stop := start(t, dir)
+	defer stop()
+	kept, err := os.ReadFile(filepath.Join(dir, clientFile))
+	require.NoError(t, err)
+	assert.NotEqual(t, cert, kept)
+	r, err := tossapitest.NewRemote(config(url, dir))
+	require.NoError(t, err)
+	defer r.Close()
+	_, err = r.AddUser(context.Background())
+	assert.NoError(t, err)
+}
