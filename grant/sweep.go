@@ -10,10 +10,12 @@ import (
 )
 
 // sweepLease names the lease that lets one instance sweep at a time. It is
-// renewed before every question to Toss, so a pass that outlives it stops.
+// renewed before every question to Toss, so a pass that outlives it stops;
+// an instance that dies lets another take over within ten seconds. Two
+// sweeps overlapping after a slow answer are harmless: Revoke is once.
 const (
 	sweepLease    = "refund-sweep"
-	sweepLeaseTTL = 30 * time.Second
+	sweepLeaseTTL = 10 * time.Second
 )
 
 // Sweep runs one pass of the refund sweep, if this instance holds the

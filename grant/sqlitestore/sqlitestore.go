@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // Package sqlitestore is the grant.Store on one SQLite file: the default for
 // a single grant server. Every commit is fsynced (WAL, synchronous=FULL), so
 // a grant that was answered survives a crash; writes run in BEGIN IMMEDIATE
