@@ -28,6 +28,10 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
+# The PostgreSQL tests read GOIAP_TEST_DATABASE_URL, a postgres:// URL of a
+# role that may create databases and roles (each test makes its own database
+# and drops it); .ci/postgres.sh sets one up on the local server. Without it
+# they try the local socket as the postgres role, and skip if that fails.
 test: build test-go test-go-wasm test-node test-browser
 
 test-go:
