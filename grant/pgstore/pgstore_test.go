@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -149,14 +150,26 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 		done <- err
 	}()
 
-	// Find Grant's backend waiting on the wallet, its ledger row written.
+	// Find Grant's backend waiting on the wallets, its ledger row written
+	// (the query column may still show that INSERT while the next one is
+	// parsed, so wait_event_type is what tells).
 	var pid int32
-	require.Eventually(t, func() bool {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		err := locker.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
 			WHERE datname = current_database() AND pid <> pg_backend_pid()
-			  AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`).Scan(&pid)
-		return err == nil
-	}, 10*time.Second, 20*time.Millisecond)
+			  AND wait_event_type = 'Lock'`).Scan(&pid)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			select {
+			case err := <-done:
+				t.Fatalf("Grant returned %v", err)
+			default:
+			}
+			t.Fatalf("Grant is not waiting on the wallets:\n%s", activity(t, locker))
+		}
+	}
 	var ok bool
 	require.NoError(t, locker.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
 	require.True(t, ok)
@@ -277,3 +290,16 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	require.True(t, ok, "a died: b takes over when a's lease expires")
 }
 
+
+func activity(t *testing.T, c *pgx.Conn) string {
+	rows, err := c.Query(context.Background(), "SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, ''), query FROM pg_stat_activity WHERE datname = current_database()")
+	require.NoError(t, err)
+	var out string
+	for rows.Next() {
+		var pid int32
+		var state, wt, we, q string
+		require.NoError(t, rows.Scan(&pid, &state, &wt, &we, &q))
+		out += fmt.Sprintf("%d %s %s %s %q\n", pid, state, wt, we, q)
+	}
+	return out
+}
