@@ -290,7 +290,6 @@ func TestLeaseAcrossInstances(t *testing.T) {
 	require.True(t, ok, "a died: b takes over when a's lease expires")
 }
 
-
 func activity(t *testing.T, c *pgx.Conn) string {
 	rows, err := c.Query(context.Background(), "SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, ''), query FROM pg_stat_activity WHERE datname = current_database()")
 	require.NoError(t, err)
