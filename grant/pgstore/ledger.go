@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,27 +81,27 @@ func recordIn(ctx context.Context, q querier, orderID string) (grant.Record, err
 	return r, err
 }
 
-// Records pages through the ledger newest first: by GrantedAt, then by the
-// order rows were inserted in. The cursor is the last row's position.
+// Records pages through the ledger newest first, in the order the rows
+// were inserted (seq; the caller's GrantedAt may go back and forth). The
+// cursor is the last row's seq. Across instances seq is taken at insert
+// and a row may commit after a higher one: a page read in that moment can
+// miss it, which a listing for inspection can live with.
 func (s *Store) Records(ctx context.Context, cursor string, limit int) ([]grant.Record, string, error) {
 	if limit <= 0 {
 		return nil, "", fmt.Errorf("pgstore: records: limit %d", limit)
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	var rows pgx.Rows
-	var err error
-	const page = "SELECT " + recordColumns + ", seq FROM grants"
-	const order = " ORDER BY granted_at DESC, seq DESC LIMIT $1"
-	if cursor == "" {
-		rows, err = s.pool.Query(ctx, page+order, limit+1)
-	} else {
-		at, seq, ok := parseCursor(cursor)
-		if !ok {
+	after := int64(math.MaxInt64)
+	if cursor != "" {
+		n, err := strconv.ParseInt(cursor, 10, 64)
+		if err != nil || n <= 0 {
 			return nil, "", fmt.Errorf("pgstore: records: cursor %q: %w", cursor, grant.ErrNotFound)
 		}
-		rows, err = s.pool.Query(ctx, page+" WHERE (granted_at, seq) < ($2, $3)"+order, limit+1, at, seq)
+		after = n
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, "SELECT "+recordColumns+`, seq FROM grants
+		WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, after, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("pgstore: records: %w", err)
 	}
@@ -120,33 +120,13 @@ func (s *Store) Records(ctx context.Context, cursor string, limit int) ([]grant.
 	next := ""
 	if len(got) > limit {
 		got = got[:limit]
-		last := got[limit-1]
-		next = formatCursor(last.r.GrantedAt, last.seq)
+		next = strconv.FormatInt(got[limit-1].seq, 10)
 	}
 	out := make([]grant.Record, len(got))
 	for i, p := range got {
 		out[i] = p.r.normalize()
 	}
 	return out, next, nil
-}
-
-// A cursor is "<granted_at in Unix microseconds>.<seq>": timestamptz keeps
-// microseconds, so the comparison is exact.
-func formatCursor(at time.Time, seq int64) string {
-	return strconv.FormatInt(at.UnixMicro(), 10) + "." + strconv.FormatInt(seq, 10)
-}
-
-func parseCursor(c string) (time.Time, int64, bool) {
-	a, b, ok := strings.Cut(c, ".")
-	if !ok {
-		return time.Time{}, 0, false
-	}
-	us, err1 := strconv.ParseInt(a, 10, 64)
-	seq, err2 := strconv.ParseInt(b, 10, 64)
-	if err1 != nil || err2 != nil {
-		return time.Time{}, 0, false
-	}
-	return time.UnixMicro(us), seq, true
 }
 
 // Revoke stamps revoked_at and debits the wallet in one transaction. The
@@ -194,7 +174,7 @@ func (s *Store) DueForCheck(ctx context.Context, grantedAfter, checkedBefore tim
 	rows, err := s.pool.Query(ctx, "SELECT "+recordColumns+` FROM grants
 		WHERE revoked_at IS NULL AND granted_at > $1
 		  AND (checked_at IS NULL OR checked_at < $2)
-		ORDER BY checked_at NULLS FIRST, granted_at, seq
+		ORDER BY checked_at NULLS FIRST, seq
 		LIMIT $3`, grantedAfter, checkedBefore, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: due for check: %w", err)

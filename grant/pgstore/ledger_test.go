@@ -2,7 +2,6 @@ package pgstore_test
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,37 +13,6 @@ import (
 	"github.com/goiap/goiap/grant"
 	"github.com/goiap/goiap/grant/pgstore/pgtest"
 )
-
-// Rows granted in the same microsecond still page in a total order, newest
-// (last inserted) first, with no row twice or missing.
-func TestRecordsPagingTies(t *testing.T) {
-	s := open(t, pgtest.NewDatabase(t))
-	ctx := context.Background()
-	at := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-	for i := range 7 {
-		r := record(fmt.Sprintf("order-%d", i), 1, 10)
-		r.GrantedAt = at.Add(time.Duration(i/3) * time.Second) // 3, 3, 1 share a time
-		_, _, err := s.Grant(ctx, r)
-		require.NoError(t, err)
-	}
-	var got []string
-	cursor := ""
-	for pages := 0; ; pages++ {
-		require.Less(t, pages, 10)
-		page, next, err := s.Records(ctx, cursor, 2)
-		require.NoError(t, err)
-		for _, r := range page {
-			got = append(got, r.OrderID)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
-	}
-	assert.Equal(t, []string{"order-6", "order-5", "order-4", "order-3", "order-2", "order-1", "order-0"}, got)
-	_, _, err := s.Records(ctx, "not-a-cursor", 2)
-	assert.ErrorIs(t, err, grant.ErrNotFound)
-}
 
 // Times keep microseconds, come back in UTC, and zero stays zero.
 func TestTimesRoundTrip(t *testing.T) {

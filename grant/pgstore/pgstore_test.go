@@ -21,10 +21,14 @@ import (
 
 func open(t *testing.T, dbURL string) *pgstore.Store {
 	t.Helper()
-	s, err := pgstore.Open(context.Background(), pgstore.Config{URL: dbURL})
+	s, err := pgstoreOpen(t, dbURL)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+func pgstoreOpen(t *testing.T, dbURL string) (*pgstore.Store, error) {
+	return pgstore.Open(t.Context(), pgstore.Config{URL: dbURL})
 }
 
 func record(orderID string, user tossapi.UserKey, credit int64) grant.Record {

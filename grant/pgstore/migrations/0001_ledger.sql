@@ -4,6 +4,7 @@
 -- instances granting the same order at once insert one row between them.
 CREATE TABLE grants (
     order_id   text PRIMARY KEY,
+    -- The order of the grants, for paging (UNIQUE gives it its index).
     seq        bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     user_key   bigint NOT NULL,
     sku        text NOT NULL,
@@ -13,12 +14,9 @@ CREATE TABLE grants (
     checked_at timestamptz
 );
 
--- Records pages newest first.
-CREATE INDEX grants_granted ON grants (granted_at DESC, seq DESC);
-
 -- The refund sweep asks for unrevoked, recently granted rows, least
 -- recently checked first.
-CREATE INDEX grants_due ON grants (checked_at NULLS FIRST, granted_at)
+CREATE INDEX grants_due ON grants (checked_at NULLS FIRST, seq)
     WHERE revoked_at IS NULL;
 
 -- The wallet moves in the same transaction as its ledger row.
