@@ -46,6 +46,9 @@ type Session struct {
 // instance of the server. Implementations must make Grant and Revoke atomic
 // and exactly-once across processes; storetest.Run checks them.
 // Every error other than ErrNotFound means "cannot answer now".
+//
+// Times round-trip to the microsecond (a zero time stays zero); user keys
+// round-trip exactly over the whole int64 range.
 type Store interface {
 	// Grant inserts r and adds r.Credit to the user's balance in one
 	// transaction. If the order is already recorded it changes nothing and
@@ -55,16 +58,19 @@ type Store interface {
 	Record(ctx context.Context, orderID string) (Record, error)
 	// Records lists rows in the order they were granted, newest first,
 	// starting after the opaque cursor ("" for the first page); next is ""
-	// on the last page.
+	// on the last page. Rows granted after a cursor was issued never show
+	// up behind it. limit is at least 1 (the caller bounds it); a cursor
+	// this store did not issue is ErrNotFound.
 	Records(ctx context.Context, cursor string, limit int) (page []Record, next string, err error)
 	// Revoke stamps RevokedAt and takes the credit back in one transaction;
 	// revoked is true for exactly one call per order. ErrNotFound for an
 	// order never granted.
 	Revoke(ctx context.Context, orderID string, at time.Time) (revoked bool, err error)
 	// DueForCheck returns unrevoked rows granted after grantedAfter whose
-	// CheckedAt is before checkedBefore, least recently checked first.
+	// CheckedAt is before checkedBefore, least recently checked first
+	// (never checked before all others).
 	DueForCheck(ctx context.Context, grantedAfter, checkedBefore time.Time, limit int) ([]Record, error)
-	// MarkChecked sets CheckedAt.
+	// MarkChecked sets CheckedAt; ErrNotFound for an order never granted.
 	MarkChecked(ctx context.Context, orderID string, at time.Time) error
 	// Account sums the user's granted, unrevoked orders.
 	Account(ctx context.Context, user tossapi.UserKey) (Account, error)
@@ -76,7 +82,8 @@ type Store interface {
 	DeleteSession(ctx context.Context, id string) error
 
 	// AcquireLease takes or renews the named lease for holder until now+ttl;
-	// false if another holder has it unexpired. The refund sweep runs on
+	// false if another holder has it unexpired (a lease expires at its
+	// deadline: at now == deadline another holder may take it). The refund sweep runs on
 	// the instance that holds "refund-sweep".
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
 

@@ -10,15 +10,12 @@
 package main
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"io"
 	"log"
 	"net/http"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/goiap/goiap/internal/jsonbody"
 )
 
 const (
@@ -41,19 +38,6 @@ type grantResponse struct {
 	Duplicate bool   `json:"duplicate"`
 }
 
-// badRequest is a validation failure to be sent back as a 4xx.
-type badRequest struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *badRequest) Error() string { return e.msg }
-
-func bad(code, msg string) *badRequest {
-	return &badRequest{status: http.StatusBadRequest, code: code, msg: msg}
-}
-
 // handleGrant serves POST /api/grant.
 func (s *server) handleGrant(w http.ResponseWriter, r *http.Request) {
 	if s.failGrants.Load() {
@@ -62,9 +46,9 @@ func (s *server) handleGrant(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := readGrantRequest(w, r)
 	if err != nil {
-		var br *badRequest
+		var br *jsonbody.Error
 		if errors.As(err, &br) {
-			writeError(w, br.status, br.code, br.msg)
+			writeError(w, br.Status, br.Code, br.Message)
 			return
 		}
 		log.Printf("devserver: read grant request: %v", err)
@@ -84,80 +68,24 @@ func (s *server) handleGrant(w http.ResponseWriter, r *http.Request) {
 }
 
 // readGrantRequest reads and validates the body. Errors it returns as
-// *badRequest are the client's fault; anything else is an I/O failure.
+// *jsonbody.Error are the client's fault; anything else is an I/O failure.
 func readGrantRequest(w http.ResponseWriter, r *http.Request) (grantRequest, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxGrantBody))
+	fields, err := jsonbody.Read(w, r, maxGrantBody)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return grantRequest{}, &badRequest{http.StatusRequestEntityTooLarge, "body_too_large", "request body exceeds 64 KiB"}
-		}
 		return grantRequest{}, err
-	}
-	// encoding/json would silently turn invalid UTF-8 into U+FFFD, so two
-	// different byte strings could become one orderId; refuse instead.
-	if !utf8.Valid(body) {
-		return grantRequest{}, bad("invalid_json", "request body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return grantRequest{}, bad("invalid_json", "request body is not valid JSON")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return grantRequest{}, bad("trailing_data", "unexpected data after the JSON object")
-	}
-	if raw[0] != '{' { // Decode skipped leading space; RawMessage starts at the value
-		return grantRequest{}, bad("not_object", "request body must be a JSON object")
-	}
-	// A map rather than a struct: struct decoding matches keys
-	// case-insensitively and cannot tell a missing field from null.
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return grantRequest{}, bad("invalid_json", "request body is not valid JSON")
 	}
 	var req grantRequest
-	if req.OrderID, err = stringField(fields, "orderId"); err != nil {
+	if req.OrderID, err = fields.String("orderId", maxFieldBytes); err != nil {
 		return grantRequest{}, err
 	}
-	if req.SKU, err = stringField(fields, "sku"); err != nil {
+	if req.SKU, err = fields.String("sku", maxFieldBytes); err != nil {
 		return grantRequest{}, err
 	}
 	// subscriptionId is optional: absent, null and "" all mean "none".
-	if v, ok := fields["subscriptionId"]; ok && string(v) != "null" && string(v) != `""` {
-		sub, err := stringField(fields, "subscriptionId")
-		if err != nil {
-			return grantRequest{}, err
-		}
-		req.SubscriptionID = &sub
+	if req.SubscriptionID, err = fields.OptionalString("subscriptionId", maxFieldBytes); err != nil {
+		return grantRequest{}, err
 	}
 	return req, nil
-}
-
-// stringField returns fields[name] as a non-empty, bounded string without
-// control characters.
-func stringField(fields map[string]json.RawMessage, name string) (string, error) {
-	v, ok := fields[name]
-	if !ok {
-		return "", bad("missing_field", name+" is required")
-	}
-	var s string
-	// Unmarshal accepts null into a string; insist on an actual string.
-	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
-		return "", bad("invalid_type", name+" must be a string")
-	}
-	if s == "" {
-		return "", bad("empty_field", name+" must not be empty")
-	}
-	if len(s) > maxFieldBytes {
-		return "", bad("too_long", name+" exceeds 256 bytes")
-	}
-	for _, c := range s {
-		if unicode.IsControl(c) {
-			return "", bad("control_character", name+" contains a control character")
-		}
-	}
-	return s, nil
 }
 
 // handleGetGrant serves GET /api/grants/{orderId}.
