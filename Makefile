@@ -13,7 +13,7 @@ GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test
 
 .PHONY: build run test test-go-wasm test-go test-node test-browser chromium bench soak clean
 
-build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
+build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json
 
 web/main.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./cmd/goiap
@@ -21,6 +21,11 @@ web/main.wasm: $(GO_SOURCES)
 # wasm_exec.js must come from the toolchain that built main.wasm.
 web/wasm_exec.js: web/main.wasm
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@
+
+# Compressed once, at the highest quality, for the server to send by
+# Accept-Encoding: it never compresses on the fly.
+web/main.wasm.br: web/main.wasm web/wasm_exec.js scripts/compress.mjs
+	node scripts/compress.mjs web/main.wasm web/wasm_exec.js
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -72,4 +77,4 @@ soak: build
 	done
 
 clean:
-	rm -f web/main.wasm web/wasm_exec.js
+	rm -f web/main.wasm web/wasm_exec.js web/main.wasm.br web/main.wasm.gz web/wasm_exec.js.br web/wasm_exec.js.gz
