@@ -11,12 +11,10 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
 	"github.com/goiap/goiap/grant"
-	"github.com/goiap/goiap/grant/sqlitestore"
 	"github.com/goiap/goiap/tossapi"
 	"github.com/goiap/goiap/tossapi/tossapitest"
 )
@@ -26,7 +24,7 @@ import (
 const devSweepRecheck = time.Millisecond
 
 type app struct {
-	store   *sqlitestore.Store
+	store   grant.Store
 	grant   *grant.Server
 	api     http.Handler
 	sim     *tossapitest.Remote // dev mode only
@@ -41,7 +39,7 @@ func openApp(ctx context.Context, cfg config, logger *log.Logger) (*app, error) 
 	if err != nil {
 		return nil, err
 	}
-	if a.store, err = sqlitestore.Open(ctx, filepath.Join(cfg.Data, "grants.db")); err != nil {
+	if a.store, err = openStore(ctx, cfg.Store, cfg.Data); err != nil {
 		return nil, err
 	}
 	gcfg := grant.Config{

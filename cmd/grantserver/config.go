@@ -32,6 +32,7 @@ type config struct {
 	MTLSKey     string
 	TossCA      string
 	RefundSweep time.Duration
+	Store       storeConfig // the ledger's database (store.go)
 }
 
 // errUsage is a command line the server cannot run with.
@@ -79,6 +80,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.MTLSKey, "mtls-key", env("MTLS_KEY", ""), "PEM private key of -mtls-cert (MTLS_KEY)")
 	fs.StringVar(&c.TossCA, "toss-ca", env("TOSS_CA", ""), "extra root CA (PEM) to trust for -toss-api, for simulators and tests (TOSS_CA)")
 	fs.DurationVar(&c.RefundSweep, "refund-sweep", sweep, "how often to ask Toss again about recent grants to revoke refunded ones; 0 turns it off (REFUND_SWEEP)")
+	if err := c.Store.register(fs, getenv); err != nil {
+		return c, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -103,7 +107,7 @@ func (c config) check() error {
 	if c.FailGrants && !c.Dev {
 		return fmt.Errorf("%w: -fail-grants needs -dev", errUsage)
 	}
-	return nil
+	return c.Store.check()
 }
 
 // String shows the settings for the start-up log, with the key file's path
@@ -132,7 +136,7 @@ func (c config) String() string {
 	return strings.Join([]string{
 		"addr=" + c.Addr, "data=" + c.Data, "web=" + c.Web, "dev=" + strconv.FormatBool(c.Dev),
 		"toss-api=" + api, "mtls-cert=" + orNone(c.MTLSCert), "mtls-key=" + masked(c.MTLSKey),
-		"toss-ca=" + orNone(c.TossCA), "refund-sweep=" + sweep,
+		"toss-ca=" + orNone(c.TossCA), "refund-sweep=" + sweep, c.Store.String(),
 	}, " ")
 }
 
