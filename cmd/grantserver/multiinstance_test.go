@@ -1,0 +1,354 @@
+//go:build !js && !wasip1
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/goiap/goiap/grant/pgstore/pgtest"
+	"github.com/goiap/goiap/tossapi"
+	"github.com/goiap/goiap/tossapi/tossapitest"
+)
+
+// Three server processes on one PostgreSQL ledger and one Toss: each of 30
+// paid orders is sent ten times at once across all three while one
+// instance is SIGKILLed and restarted. Every request is answered 200,
+// 409 or 503, or not at all by the killed instance (refused, or cut when
+// it died); afterwards every order is granted, once: 30 ledger rows and 30
+// credits.
+func TestMultiInstanceKill(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+
+	sim := tossapitest.NewServer()
+	defer sim.Close()
+	toss := sim.Config(t)
+	bin := buildServer(t)
+	web := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html>"), 0o600))
+	args := []string{"-toss-api", toss.BaseURL, "-mtls-cert", toss.CertFile, "-mtls-key", toss.KeyFile,
+		"-toss-ca", toss.CAFile, "-db", dbURL, "-web", web, "-refund-sweep", "1s"}
+
+	instances := make([]*instance, 3)
+	urls := make([]string, 3) // an instance keeps its address across the restart
+	for i := range instances {
+		instances[i] = mustStart(t, bin, "127.0.0.1:0", args)
+		urls[i] = instances[i].url()
+	}
+	defer func() {
+		for _, in := range instances {
+			in.stop()
+		}
+		if t.Failed() {
+			for i, in := range instances {
+				t.Logf("instance %d log:\n%s", i, in.log())
+			}
+		}
+	}()
+
+	// Three users, logged in once each on instance 0: the sessions are in
+	// the database, so the other instances accept them.
+	const perUser, repeats = 10, 10
+	users := []tossapi.UserKey{sim.AddUser(), sim.AddUser(), sim.AddUser()}
+	cookies := map[tossapi.UserKey]string{}
+	client := &http.Client{Timeout: 20 * time.Second}
+	for _, u := range users {
+		cookies[u] = login(t, client, urls[0], sim.NewLoginCode(u))
+	}
+	type order struct {
+		id   string
+		user tossapi.UserKey
+	}
+	var orders []order
+	for _, u := range users {
+		for range perUser {
+			orders = append(orders, order{sim.AddOrder(u, "item_coin_100", tossapi.StatusPaymentCompleted), u})
+		}
+	}
+
+	// The storm: order i's ten requests go out together, across the three
+	// instances, 20 ms after order i-1's. Instance 1 is killed while order
+	// 8's go out and restarted on the same address.
+	type outcome struct {
+		order, instance int
+		status          int
+		err             error
+		body            string
+	}
+	var mu sync.Mutex
+	var outcomes []outcome
+	var wg sync.WaitGroup
+	const victim = 1
+	killed := make(chan struct{})
+	var restart *instance
+	var restartErr error
+	restarted := make(chan struct{})
+	go func() {
+		defer close(restarted)
+		<-killed
+		instances[victim].kill()
+		time.Sleep(150 * time.Millisecond) // requests meanwhile are refused
+		restart, restartErr = startInstance(t, bin, instances[victim].addr, args)
+	}()
+	for i, o := range orders {
+		if i == 8 {
+			close(killed)
+		}
+		for j := range repeats {
+			n := (i + j) % 3
+			base := urls[n]
+			wg.Go(func() {
+				status, body, err := postGrant(ctx, client, base, cookies[o.user], o.id)
+				mu.Lock()
+				outcomes = append(outcomes, outcome{i, n, status, err, body})
+				mu.Unlock()
+			})
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	wg.Wait()
+	<-restarted
+	require.NoError(t, restartErr)
+	instances[victim] = restart
+
+	counts := map[string]int{}
+	for _, oc := range outcomes {
+		switch {
+		case oc.err != nil:
+			require.Equal(t, victim, oc.instance, "only the killed instance may fail to answer: order %d: %v", oc.order, oc.err)
+			require.True(t, dropped(oc.err), "order %d: %v", oc.order, oc.err)
+			if errors.Is(oc.err, syscall.ECONNREFUSED) {
+				counts["refused"]++
+			} else {
+				counts["cut by the kill"]++
+			}
+		case oc.status == http.StatusOK:
+			var g struct {
+				Granted bool   `json:"granted"`
+				OrderID string `json:"orderId"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(oc.body), &g))
+			require.True(t, g.Granted, oc.body)
+			require.Equal(t, orders[oc.order].id, g.OrderID)
+			counts["200"]++
+		case oc.status == http.StatusConflict || oc.status == http.StatusServiceUnavailable:
+			counts[fmt.Sprint(oc.status)]++
+		default:
+			t.Fatalf("order %d on instance %d: %d %s", oc.order, oc.instance, oc.status, oc.body)
+		}
+	}
+	t.Logf("%d requests: %v", len(outcomes), counts)
+	require.Len(t, outcomes, len(orders)*repeats)
+	assert.Positive(t, counts["refused"]+counts["cut by the kill"], "the kill fell outside the storm")
+
+	// Recovery, as recover() on the page would: each order once more, on
+	// its instance, until it is granted. The restarted instance serves too.
+	for i, o := range orders {
+		base := urls[i%3]
+		for try := 0; ; try++ {
+			status, body, err := postGrant(ctx, client, base, cookies[o.user], o.id)
+			if err == nil && status == http.StatusOK {
+				break
+			}
+			require.Less(t, try, 20, "order %d never granted: %d %s %v", i, status, body, err)
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	// The ledger: 30 rows, each order once, and 30 credits.
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var rows, distinct int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*), count(DISTINCT order_id) FROM grants").Scan(&rows, &distinct))
+	assert.Equal(t, len(orders), rows)
+	assert.Equal(t, len(orders), distinct)
+	for _, u := range users {
+		var balance int64
+		var grants int
+		require.NoError(t, conn.QueryRow(ctx, "SELECT balance, grants FROM wallets WHERE user_key = $1", int64(u)).Scan(&balance, &grants))
+		assert.Equal(t, int64(perUser*100), balance, "user %s: one credit per order", u)
+		assert.Equal(t, perUser, grants)
+		var n int
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM grants WHERE user_key = $1 AND credit = 100", int64(u)).Scan(&n))
+		assert.Equal(t, perUser, n)
+	}
+	// GET /api/me on the restarted instance reads the shared ledger.
+	me := getMe(t, client, urls[victim], cookies[users[0]])
+	assert.EqualValues(t, perUser, me["grants"], "%v", me)
+}
+
+// buildServer compiles this command once for the test.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "grantserver")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// instance is one grant server process.
+type instance struct {
+	cmd    *exec.Cmd
+	addr   string
+	stderr *lockedBuffer
+	done   chan struct{}
+}
+
+func mustStart(t *testing.T, bin, addr string, args []string) *instance {
+	t.Helper()
+	in, err := startInstance(t, bin, addr, args)
+	require.NoError(t, err)
+	return in
+}
+
+// startInstance starts bin on addr and waits for its "listening" line.
+func startInstance(t *testing.T, bin, addr string, args []string) (*instance, error) {
+	in := &instance{stderr: &lockedBuffer{}, done: make(chan struct{})}
+	in.cmd = exec.Command(bin, append([]string{"-addr", addr, "-data", t.TempDir()}, args...)...)
+	in.cmd.Env = append(os.Environ(), "DATABASE_URL=", "DEV=")
+	in.cmd.Stderr = in.stderr
+	stdout, err := in.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := in.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { _ = in.cmd.Wait(); close(in.done) }()
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			line <- sc.Text()
+		}
+		close(line)
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case l, ok := <-line:
+		if !ok {
+			in.stop()
+			return nil, fmt.Errorf("grant server on %s exited before listening:\n%s", addr, in.log())
+		}
+		in.addr = strings.TrimSuffix(strings.TrimPrefix(l, "goiap server: http://"), "/")
+	case <-time.After(20 * time.Second):
+		in.stop()
+		return nil, fmt.Errorf("grant server on %s did not start:\n%s", addr, in.log())
+	}
+	return in, nil
+}
+
+func (in *instance) url() string { return "http://" + in.addr }
+func (in *instance) log() string { return in.stderr.String() }
+
+// kill is SIGKILL: no shutdown, no rollback from the process itself.
+func (in *instance) kill() {
+	_ = in.cmd.Process.Kill()
+	<-in.done
+}
+
+func (in *instance) stop() {
+	select {
+	case <-in.done:
+		return
+	default:
+	}
+	_ = in.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-in.done:
+	case <-time.After(10 * time.Second):
+		in.kill()
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// dropped: the instance was not there (refused) or died mid-request.
+func dropped(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE)
+}
+
+func login(t *testing.T, client *http.Client, base, code string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"authorizationCode":%q,"referrer":"SANDBOX"}`, code)
+	resp, err := client.Post(base+"/api/login", "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
+	// The cookie is Secure outside dev mode; this client sends it by hand.
+	for _, c := range resp.Cookies() {
+		return c.Name + "=" + c.Value
+	}
+	t.Fatal("login set no cookie")
+	return ""
+}
+
+func postGrant(ctx context.Context, client *http.Client, base, cookie, orderID string) (int, string, error) {
+	body := fmt.Sprintf(`{"orderId":%q,"sku":"item_coin_100"}`, orderID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/grant", strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Cookie", cookie)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+func getMe(t *testing.T, client *http.Client, base, cookie string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/api/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var me map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&me))
+	return me
+}
