@@ -30,8 +30,12 @@ web/main.wasm.br: web/main.wasm web/wasm_exec.js scripts/compress.mjs
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
+# The demo: the Toss API simulator (unless TOSS_API is set) and the grant
+# server in dev mode, speaking mTLS to it. TOSS_API, MTLS_CERT, MTLS_KEY,
+# TOSS_CA and REFUND_SWEEP are passed through.
 run: build
-	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
+	GO="$(GO)" ADDR="$(ADDR)" DATA="$(DATA)" WEB=web TOSS_API="$(TOSS_API)" MTLS_CERT="$(MTLS_CERT)" \
+	  MTLS_KEY="$(MTLS_KEY)" TOSS_CA="$(TOSS_CA)" REFUND_SWEEP="$(REFUND_SWEEP)" bash scripts/run.sh
 
 # The PostgreSQL tests read GOIAP_TEST_DATABASE_URL, a postgres:// URL of a
 # role that may create databases and roles (each test makes its own database
