@@ -34,7 +34,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 # server in dev mode, speaking mTLS to it. TOSS_API, MTLS_CERT, MTLS_KEY,
 # TOSS_CA and REFUND_SWEEP are passed through.
 run: build
-	GO="$(GO)" ADDR="$(ADDR)" DATA="$(DATA)" WEB=web TOSS_API="$(TOSS_API)" MTLS_CERT="$(MTLS_CERT)" \
+	GO="$(GO)" ADDR="$(ADDR)" DATA="$(DATA)" WEB=web DATABASE_URL="$(DATABASE_URL)" TOSS_API="$(TOSS_API)" MTLS_CERT="$(MTLS_CERT)" \
 	  MTLS_KEY="$(MTLS_KEY)" TOSS_CA="$(TOSS_CA)" REFUND_SWEEP="$(REFUND_SWEEP)" bash scripts/run.sh
 
 # The PostgreSQL tests read GOIAP_TEST_DATABASE_URL, a postgres:// URL of a
