@@ -198,6 +198,83 @@ func TestMultiInstanceKill(t *testing.T) {
 	assert.EqualValues(t, perUser, me["grants"], "%v", me)
 }
 
+// The database goes away under a running server: grants and /api/me answer
+// 503 with Retry-After, nothing is granted that is not recorded, and once
+// the database is back the same request grants the order, once.
+func TestDatabaseDownAnswers503(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	proxy, viaProxy := pgtest.NewProxy(t, dbURL)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sim := tossapitest.NewServer()
+	defer sim.Close()
+	toss := sim.Config(t)
+	web := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html>"), 0o600))
+	in := mustStart(t, buildServer(t), "127.0.0.1:0", []string{"-toss-api", toss.BaseURL, "-mtls-cert", toss.CertFile,
+		"-mtls-key", toss.KeyFile, "-toss-ca", toss.CAFile, "-db", viaProxy, "-web", web, "-refund-sweep", "0",
+		"-db-connect-timeout", "2s", "-db-statement-timeout", "2s"})
+	defer func() {
+		in.stop()
+		if t.Failed() {
+			t.Logf("server log:\n%s", in.log())
+		}
+	}()
+	client := &http.Client{Timeout: 20 * time.Second}
+	user := sim.AddUser()
+	cookie := login(t, client, in.url(), sim.NewLoginCode(user))
+	first := sim.AddOrder(user, "item_coin_100", tossapi.StatusPaymentCompleted)
+	status, body, err := postGrant(ctx, client, in.url(), cookie, first)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, body)
+
+	proxy.Down()
+	second := sim.AddOrder(user, "item_coin_100", tossapi.StatusPaymentCompleted)
+	for _, id := range []string{first, second} {
+		resp := postGrantResponse(t, ctx, client, in.url(), cookie, id)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "order %s", id)
+		assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, in.url()+"/api/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "/api/me without its database")
+
+	proxy.Up()
+	status, body, err = postGrant(ctx, client, in.url(), cookie, second)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, body)
+	me := getMe(t, client, in.url(), cookie)
+	assert.EqualValues(t, 2, me["grants"], "%v", me)
+
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var rows int
+	var balance int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
+	require.NoError(t, conn.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	assert.Equal(t, 2, rows)
+	assert.EqualValues(t, 200, balance)
+}
+
+func postGrantResponse(t *testing.T, ctx context.Context, client *http.Client, base, cookie, orderID string) *http.Response {
+	t.Helper()
+	body := fmt.Sprintf(`{"orderId":%q,"sku":"item_coin_100"}`, orderID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/grant", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Cookie", cookie)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
 // buildServer compiles this command once for the test.
 func buildServer(t *testing.T) string {
 	t.Helper()

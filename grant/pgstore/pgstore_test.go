@@ -211,7 +211,7 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 func TestDatabaseDown(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	p, viaProxy := newProxy(t, dbURL)
+	p, viaProxy := pgtest.NewProxy(t, dbURL)
 	s, err := pgstore.Open(ctx, pgstore.Config{URL: viaProxy, ConnectTimeout: 2 * time.Second, StatementTimeout: time.Second})
 	require.NoError(t, err)
 	defer s.Close()
@@ -221,7 +221,7 @@ func TestDatabaseDown(t *testing.T) {
 	now := time.Now()
 	require.NoError(t, s.CreateSession(ctx, grant.Session{ID: "sess", UserKey: user, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
 
-	p.down()
+	p.Down()
 	start := time.Now()
 	_, _, err = s.Grant(ctx, record("order-during", user, 100))
 	require.Error(t, err)
@@ -237,7 +237,7 @@ func TestDatabaseDown(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 20*time.Second, "errors come quickly, not after a hang")
 
-	p.up()
+	p.Up()
 	_, existed, err := s.Grant(ctx, record("order-during", user, 100))
 	require.NoError(t, err)
 	assert.False(t, existed, "the failed grant left no row")

@@ -1,4 +1,4 @@
-package pgstore_test
+package pgtest
 
 import (
 	"io"
@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// proxy forwards loopback TCP connections to the PostgreSQL server, and can
-// play the database going away: down() cuts every connection and refuses
-// new ones until up().
-type proxy struct {
+// Proxy forwards loopback TCP connections to the PostgreSQL server, and
+// plays the database going away: Down cuts every connection and refuses new
+// ones until Up.
+type Proxy struct {
 	ln      net.Listener
 	network string
 	target  string
@@ -26,20 +26,20 @@ type proxy struct {
 	conns map[net.Conn]bool
 }
 
-// newProxy starts a proxy to dbURL's server and returns the URL that goes
-// through it.
-func newProxy(t *testing.T, dbURL string) (*proxy, string) {
+// NewProxy starts a proxy to dbURL's server and returns the URL that goes
+// through it; the test's cleanup stops it.
+func NewProxy(t testing.TB, dbURL string) (*Proxy, string) {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(dbURL)
 	require.NoError(t, err)
-	p := &proxy{network: "tcp", target: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), isUp: true, conns: map[net.Conn]bool{}}
+	p := &Proxy{network: "tcp", target: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), isUp: true, conns: map[net.Conn]bool{}}
 	if strings.HasPrefix(cfg.Host, "/") {
 		p.network, p.target = "unix", cfg.Host+"/.s.PGSQL."+strconv.Itoa(int(cfg.Port))
 	}
 	p.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go p.serve()
-	t.Cleanup(func() { p.ln.Close(); p.down() })
+	t.Cleanup(func() { p.ln.Close(); p.Down() })
 
 	u, err := url.Parse(dbURL)
 	require.NoError(t, err)
@@ -51,7 +51,7 @@ func newProxy(t *testing.T, dbURL string) (*proxy, string) {
 	return p, u.String()
 }
 
-func (p *proxy) serve() {
+func (p *Proxy) serve() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
@@ -61,7 +61,7 @@ func (p *proxy) serve() {
 	}
 }
 
-func (p *proxy) pipe(c net.Conn) {
+func (p *Proxy) pipe(c net.Conn) {
 	p.mu.Lock()
 	if !p.isUp {
 		p.mu.Unlock()
@@ -95,7 +95,8 @@ func (p *proxy) pipe(c net.Conn) {
 	p.mu.Unlock()
 }
 
-func (p *proxy) down() {
+// Down cuts every connection through the proxy and refuses new ones.
+func (p *Proxy) Down() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.isUp = false
@@ -104,7 +105,8 @@ func (p *proxy) down() {
 	}
 }
 
-func (p *proxy) up() {
+// Up lets connections through again.
+func (p *Proxy) Up() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.isUp = true
