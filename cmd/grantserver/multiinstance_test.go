@@ -275,6 +275,76 @@ func postGrantResponse(t *testing.T, ctx context.Context, client *http.Client, b
 	return resp
 }
 
+// Three instances sweep for refunds on one ledger: the lease lets one ask
+// Toss at a time, and each refunded order is revoked once, its credit taken
+// back once, whichever instance saw it.
+func TestRefundSweepAcrossInstances(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sim := tossapitest.NewServer()
+	defer sim.Close()
+	toss := sim.Config(t)
+	bin := buildServer(t)
+	web := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html>"), 0o600))
+	// Dev mode asks Toss about an order again at every pass.
+	args := []string{"-dev", "-toss-api", toss.BaseURL, "-mtls-cert", toss.CertFile, "-mtls-key", toss.KeyFile,
+		"-toss-ca", toss.CAFile, "-db", dbURL, "-web", web, "-refund-sweep", "200ms"}
+	var instances []*instance
+	defer func() {
+		for i, in := range instances {
+			in.stop()
+			if t.Failed() {
+				t.Logf("instance %d log:\n%s", i, in.log())
+			}
+		}
+	}()
+	for range 3 {
+		instances = append(instances, mustStart(t, bin, "127.0.0.1:0", args))
+	}
+	client := &http.Client{Timeout: 20 * time.Second}
+	user := sim.AddUser()
+	cookie := login(t, client, instances[0].url(), sim.NewLoginCode(user))
+	var orders []string
+	for i := range 10 {
+		id := sim.AddOrder(user, "item_coin_100", tossapi.StatusPaymentCompleted)
+		status, body, err := postGrant(ctx, client, instances[i%3].url(), cookie, id)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, status, body)
+		orders = append(orders, id)
+	}
+	refunded := orders[:4]
+	for _, id := range refunded {
+		sim.Refund(id)
+	}
+
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	revokedRows := func() int {
+		var n int
+		require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM grants WHERE revoked_at IS NOT NULL").Scan(&n))
+		return n
+	}
+	require.Eventually(t, func() bool { return revokedRows() == len(refunded) }, 20*time.Second, 50*time.Millisecond)
+	// More passes change nothing.
+	time.Sleep(time.Second)
+	assert.Equal(t, len(refunded), revokedRows())
+	me := getMe(t, client, instances[2].url(), cookie)
+	assert.EqualValues(t, 6, me["grants"], "%v", me)
+	var balance int64
+	require.NoError(t, conn.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	assert.EqualValues(t, 600, balance, "each refund debited once")
+
+	// The revoke hook ran once per refunded order, across the instances.
+	hooks := 0
+	for _, in := range instances {
+		hooks += strings.Count(in.log(), "revoked refunded order")
+	}
+	assert.Equal(t, len(refunded), hooks)
+}
+
 // buildServer compiles this command once for the test.
 func buildServer(t *testing.T) string {
 	t.Helper()
