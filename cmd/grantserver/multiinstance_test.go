@@ -170,7 +170,7 @@ func TestMultiInstanceKill(t *testing.T) {
 			if err == nil && status == http.StatusOK {
 				break
 			}
-			require.Less(t, try, 20, "order %d never granted: %d %s %v", i, status, body, err)
+			require.Less(t, try, 50, "order %d never granted: %d %s %v", i, status, body, err)
 			time.Sleep(100 * time.Millisecond)
 		}
 	}

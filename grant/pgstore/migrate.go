@@ -66,9 +66,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		// The lock may wait for another instance's migration: no
-		// statement timeout for it beyond the caller's context.
-		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+		// A migration may take longer than a statement of the ledger may;
+		// waiting for another instance's migration, or for a table a
+		// migration alters, is bounded by lock_timeout.
+		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '60s'"); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey); err != nil {

@@ -136,13 +136,21 @@ func TestSessionSharedAcrossInstances(t *testing.T) {
 func TestConnectionLossDuringGrant(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	s := open(t, dbURL)
+	// No statement timeout may end the wait before the test does.
+	s, err := pgstore.Open(ctx, pgstore.Config{URL: dbURL, StatementTimeout: time.Minute})
+	require.NoError(t, err)
+	defer s.Close()
 	const user = tossapi.UserKey(9)
 
 	// Hold the wallets so that Grant stops between its two writes.
 	locker, err := pgx.Connect(ctx, dbURL)
 	require.NoError(t, err)
 	defer locker.Close(ctx)
+	// pg_stat_activity is read once per transaction: watch from outside
+	// the locking one.
+	watcher, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer watcher.Close(ctx)
 	lockTx, err := locker.Begin(ctx)
 	require.NoError(t, err)
 	_, err = lockTx.Exec(ctx, "LOCK TABLE wallets IN SHARE MODE")
@@ -154,14 +162,12 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 		done <- err
 	}()
 
-	// Find Grant's backend waiting on the wallets, its ledger row written
-	// (the query column may still show that INSERT while the next one is
-	// parsed, so wait_event_type is what tells).
+	// Find Grant's backend waiting on the wallets, its ledger row written.
 	var pid int32
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		err := locker.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
-			WHERE datname = current_database() AND pid <> pg_backend_pid()
-			  AND wait_event_type = 'Lock'`).Scan(&pid)
+		err := watcher.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1
+			  AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`, locker.PgConn().PID()).Scan(&pid)
 		if err == nil {
 			break
 		}
@@ -171,11 +177,11 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 				t.Fatalf("Grant returned %v", err)
 			default:
 			}
-			t.Fatalf("Grant is not waiting on the wallets:\n%s", activity(t, locker))
+			t.Fatalf("Grant is not waiting on the wallets:\n%s", activity(t, watcher))
 		}
 	}
 	var ok bool
-	require.NoError(t, locker.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
+	require.NoError(t, watcher.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
 	require.True(t, ok)
 
 	select {

@@ -54,8 +54,7 @@ type Store struct {
 
 var _ grant.Store = (*Store)(nil)
 
-// Open connects, checks the database answers, and brings its schema up to
-// date (see Migrate). The role needs to own the database (or be allowed to
+// Open connects and brings the database's schema up to date (migrate.go). The role needs to own the database (or be allowed to
 // create tables in it); it need not be a superuser.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	pcfg, err := poolConfig(cfg)
@@ -128,16 +127,6 @@ func statementTimeout(pcfg *pgxpool.Config) (time.Duration, error) {
 // Close closes the pool's connections.
 func (s *Store) Close() error {
 	s.pool.Close()
-	return nil
-}
-
-// Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	if err := s.pool.Ping(ctx); err != nil {
-		return fmt.Errorf("pgstore: ping: %w", err)
-	}
 	return nil
 }
 
