@@ -3,7 +3,9 @@
 # starts the cluster, and creates the role the tests connect as. That role
 # may create databases and roles but is not a superuser: each test makes its
 # own database owned by a fresh role of its own, as a deployment would.
-# Exports GOIAP_TEST_DATABASE_URL for make test.
+# Exports GOIAP_TEST_DATABASE_URL for make test. The password is fixed and
+# public: this is for CI and development machines whose PostgreSQL listens
+# on loopback only (Debian's default).
 
 pg_role=goiap_ci
 pg_password=goiap_ci
