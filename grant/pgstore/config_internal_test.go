@@ -39,4 +39,19 @@ func TestPoolConfigPrecedence(t *testing.T) {
 	}
 	_, err := poolConfig(Config{URL: url, MaxConns: -1})
 	assert.Error(t, err)
+
+	for v, want := range map[string]time.Duration{"2500": 2500 * time.Millisecond, "5s": 5 * time.Second,
+		"2min": 2 * time.Minute, "300ms": 300 * time.Millisecond, "0": DefaultStatementTimeout} {
+		pcfg, err := poolConfig(Config{URL: "postgres://u@127.0.0.1/db?statement_timeout=" + v})
+		require.NoError(t, err)
+		got, err := statementTimeout(pcfg)
+		require.NoError(t, err, v)
+		assert.Equal(t, want, got, v)
+	}
+	for _, bad := range []string{"abc", "5x", "-1", "s"} {
+		pcfg, err := poolConfig(Config{URL: "postgres://u@127.0.0.1/db?statement_timeout=" + bad})
+		require.NoError(t, err)
+		_, err = statementTimeout(pcfg)
+		assert.Error(t, err, bad)
+	}
 }

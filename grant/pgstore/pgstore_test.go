@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -57,8 +58,14 @@ func TestMigrationsConcurrentOpens(t *testing.T) {
 	for i, err := range errs {
 		require.NoError(t, err, "instance %d", i)
 	}
-	// And again, on a migrated database.
-	s := open(t, dbURL)
+	// And again, on a migrated database, with settings in the URL.
+	u, err := url.Parse(dbURL)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("statement_timeout", "5s")
+	q.Set("pool_max_conns", "3")
+	u.RawQuery = q.Encode()
+	s := open(t, u.String())
 
 	conn, err := pgx.Connect(ctx, dbURL)
 	require.NoError(t, err)

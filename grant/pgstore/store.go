@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -28,9 +30,9 @@ const (
 )
 
 // Config says where the database is and how to reach it. Zero fields keep
-// what the URL says (pool_max_conns, connect_timeout in seconds,
-// statement_timeout in milliseconds, as pgx and libpq read them), and then
-// the defaults.
+// what the URL says (pool_max_conns; connect_timeout in seconds;
+// statement_timeout in milliseconds or with a unit, "5s"), and then the
+// defaults.
 type Config struct {
 	// URL is a PostgreSQL connection string, postgres://user:pw@host/db?...
 	// or key=value form.
@@ -111,17 +113,21 @@ func poolConfig(cfg Config) (*pgxpool.Config, error) {
 	return pcfg, nil
 }
 
-// statementTimeout reads the effective statement_timeout: a number of
-// milliseconds, as the URL gives it.
+// statementTimeout reads the effective statement_timeout as PostgreSQL
+// does: milliseconds, or a number with a unit (ms, s, min, h, d).
 func statementTimeout(pcfg *pgxpool.Config) (time.Duration, error) {
-	ms, err := strconv.ParseInt(pcfg.ConnConfig.RuntimeParams["statement_timeout"], 10, 64)
-	if err != nil || ms < 0 {
-		return 0, errors.New("pgstore: statement_timeout must be a number of milliseconds")
+	v := strings.TrimSpace(pcfg.ConnConfig.RuntimeParams["statement_timeout"])
+	num := strings.TrimRightFunc(v, unicode.IsLetter)
+	unit := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second,
+		"min": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[strings.TrimSpace(v[len(num):])]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 0 || unit == 0 {
+		return 0, fmt.Errorf("pgstore: statement_timeout %q: want milliseconds or a number with ms, s, min, h or d", v)
 	}
-	if ms == 0 { // PostgreSQL's "no limit"; still bound a call on our side
+	if n == 0 { // PostgreSQL's "no limit"; still bound a call on our side
 		return DefaultStatementTimeout, nil
 	}
-	return time.Duration(ms) * time.Millisecond, nil
+	return time.Duration(n) * unit, nil
 }
 
 // Close closes the pool's connections.
