@@ -198,6 +198,89 @@ func TestMultiInstanceKill(t *testing.T) {
 	assert.EqualValues(t, perUser, me["grants"], "%v", me)
 }
 
+// An instance killed inside its grant transaction (ledger row written,
+// credit not yet) leaves nothing: PostgreSQL rolls the transaction back
+// when the process's connection drops, and the order is granted at once,
+// once, by another instance.
+func TestKilledMidTransaction(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sim := tossapitest.NewServer()
+	defer sim.Close()
+	toss := sim.Config(t)
+	bin := buildServer(t)
+	web := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html>"), 0o600))
+	args := []string{"-toss-api", toss.BaseURL, "-mtls-cert", toss.CertFile, "-mtls-key", toss.KeyFile,
+		"-toss-ca", toss.CAFile, "-db", dbURL, "-web", web, "-refund-sweep", "0", "-db-statement-timeout", "1m"}
+	doomed, survivor := mustStart(t, bin, "127.0.0.1:0", args), mustStart(t, bin, "127.0.0.1:0", args)
+	defer func() {
+		doomed.stop()
+		survivor.stop()
+		if t.Failed() {
+			t.Logf("killed instance:\n%s\nsurvivor:\n%s", doomed.log(), survivor.log())
+		}
+	}()
+	client := &http.Client{Timeout: 30 * time.Second}
+	user := sim.AddUser()
+	cookie := login(t, client, survivor.url(), sim.NewLoginCode(user))
+	order := sim.AddOrder(user, "item_coin_100", tossapi.StatusPaymentCompleted)
+
+	// Hold the wallets: the doomed instance's grant stops after its row.
+	locker, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer locker.Close(ctx)
+	watcher, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer watcher.Close(ctx)
+	lockTx, err := locker.Begin(ctx)
+	require.NoError(t, err)
+	_, err = lockTx.Exec(ctx, "LOCK TABLE wallets IN SHARE MODE")
+	require.NoError(t, err)
+
+	answered := make(chan error, 1)
+	go func() {
+		_, _, err := postGrant(ctx, client, doomed.url(), cookie, order)
+		answered <- err
+	}()
+	require.Eventually(t, func() bool {
+		var n int
+		err := watcher.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`).Scan(&n)
+		return err == nil && n == 1
+	}, 20*time.Second, 20*time.Millisecond, "the grant never reached the wallets")
+	doomed.kill()
+	require.Error(t, <-answered, "a killed instance answers nothing")
+	require.NoError(t, lockTx.Rollback(ctx))
+
+	// The dead transaction is gone, not waiting for a timeout.
+	require.Eventually(t, func() bool {
+		var n int
+		err := watcher.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+			  AND pid <> $1`, locker.PgConn().PID()).Scan(&n)
+		return err == nil && n == 0
+	}, 5*time.Second, 20*time.Millisecond, "the killed instance's transaction outlived it")
+	var rows int
+	require.NoError(t, watcher.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
+	assert.Zero(t, rows, "no half-done grant")
+
+	start := time.Now()
+	status, body, err := postGrant(ctx, client, survivor.url(), cookie, order)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	status, body, err = postGrant(ctx, client, survivor.url(), cookie, order)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status, body)
+	var balance int64
+	require.NoError(t, watcher.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
+	require.NoError(t, watcher.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	assert.Equal(t, 1, rows)
+	assert.EqualValues(t, 100, balance)
+}
+
 // The database goes away under a running server: grants and /api/me answer
 // 503 with Retry-After, nothing is granted that is not recorded, and once
 // the database is back the same request grants the order, once.
