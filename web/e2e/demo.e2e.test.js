@@ -48,6 +48,8 @@ let context;
 let page;
 const pageErrors = [];
 const dialogs = [];
+const cspViolations = []; // console messages about the Content-Security-Policy
+const wasmAnswers = []; // {status, encoding, type} of every main.wasm response
 
 async function mustExist(path, hint) {
   try {
@@ -188,6 +190,12 @@ before(async () => {
   context.setDefaultTimeout(15_000);
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('response', async (r) => {
+    if (new URL(r.url()).pathname !== '/main.wasm') return;
+    const h = await r.allHeaders();
+    wasmAnswers.push({ status: r.status(), encoding: h['content-encoding'], type: h['content-type'] });
+  });
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   DOCS ??= join(tmp, 'screenshots');
   await mkdir(DOCS, { recursive: true });
@@ -221,6 +229,12 @@ test('the page loads, logs in, recovers nothing and lists the products', async (
   assert.equal(cookies[0].httpOnly, true);
   assert.equal(cookies[0].sameSite, 'Strict');
   assert.equal(await page.evaluate(() => document.cookie), '');
+  // main.wasm came brotli-compressed, and the page ran under its CSP.
+  assert.deepEqual(wasmAnswers[0], { status: 200, encoding: 'br', type: 'application/wasm' });
+  const doc = await fetch(base);
+  assert.match(doc.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+  assert.equal(doc.headers.get('x-content-type-options'), 'nosniff');
+  assert.deepEqual(cspViolations, []);
   for (const sku of ['item_coin_100', 'item_remove_ads', 'sub_premium_monthly']) {
     assert.ok(await page.locator(tid(`buy-${sku}`)).isVisible(), `a buy button for ${sku}`);
   }
@@ -609,6 +623,8 @@ test('a restart of the server and the simulator keeps everything', async () => {
   assert.deepEqual((await api('/api/grants')).body, grants.body, 'the same ledger');
   await page.waitForSelector(`${tid('recovery')}[data-state="done"]`);
   assert.equal(await page.getAttribute(tid('recovery'), 'data-failed'), '0');
+  // The reload revalidated main.wasm (304) or took it from the cache.
+  assert.ok(wasmAnswers.length >= 2 && wasmAnswers.every((a) => a.status === 200 || a.status === 304), JSON.stringify(wasmAnswers));
 
   // The simulator kept its users: the same user buys on. (The refund sweep
   // resumes once the stopped instance's sweep lease expires, 30 s: not
@@ -616,6 +632,7 @@ test('a restart of the server and the simulator keeps everything', async () => {
   const orderId = await buyCoins();
   await walletAt(before.balance + 100, before.grants + 1);
   assert.equal((await api(`/api/grants/${encodeURIComponent(orderId)}`)).body.userKey, before.userKey);
+  assert.deepEqual(cspViolations, []);
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(dialogs, []);
 });
