@@ -42,6 +42,7 @@ const tid = (id) => `[data-testid="${id}"]`;
 let tmp; // temp dir: the binaries, their data, the browser profile
 let server; // the grantserver child process
 let sim; // the tosssim child process
+let tossAPI; // https://127.0.0.1:PORT/ of the simulator
 let base; // http://127.0.0.1:PORT/
 let serverLog = '';
 let context;
@@ -89,9 +90,7 @@ function startProcess(bin, args, re) {
 async function startServer(addr = '127.0.0.1:0') {
   const data = join(tmp, 'data');
   const simData = join(data, 'tosssim');
-  const s = startProcess(join(tmp, 'tosssim'), ['-addr', '127.0.0.1:0', '-data', simData], /^toss simulator: (https:\/\/\S+\/)$/);
-  sim = s.child;
-  const tossAPI = await s.url;
+  tossAPI = await startSim();
   const g = startProcess(join(tmp, 'grantserver'), [
     '-dev', '-addr', addr, '-data', data, '-web', WEB, '-toss-api', tossAPI, '-refund-sweep', '0',
     '-mtls-cert', join(simData, 'client.pem'), '-mtls-key', join(simData, 'client-key.pem'), '-toss-ca', join(simData, 'ca.pem'),
@@ -107,6 +106,14 @@ async function stopProcess(child) {
   const t = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(t);
+}
+
+// startSim runs the simulator on addr (by default a free port) with its files
+// under the server's data directory.
+async function startSim(addr = '127.0.0.1:0') {
+  const s = startProcess(join(tmp, 'tosssim'), ['-addr', addr, '-data', join(tmp, 'data', 'tosssim')], /^toss simulator: (https:\/\/\S+\/)$/);
+  sim = s.child;
+  return s.url;
 }
 
 // The server first: it finishes its grants while the simulator still answers.
@@ -605,6 +612,32 @@ test('forged grants from the page are refused with their codes and change nothin
   assert.deepEqual(await me(), { userKey: before.userKey, grants: base1.grants, wallet: { balance: base1.balance } });
   const theirMe = await api('/api/me', { headers: { cookie: otherCookie } });
   assert.deepEqual(theirMe.body, { userKey: otherUser, grants: 1, wallet: { balance: 100 } });
+});
+
+test('Toss going away mid-run: the grant waits (503), recovery grants it once when Toss is back', async () => {
+  const before = await wallet();
+  // A paid order the page has not granted yet: pending in the app.
+  const { orderId } = (await postJSON('/api/dev/toss/orders', { userKey: before.userKey, sku: 'item_coin_100' })).body;
+  await page.evaluate((id) => goiapDemo.app.addOrder('item_coin_100', { orderId: id }), orderId);
+
+  await stopProcess(sim); // Toss is gone
+  const down = await page.evaluate(() => goiapDemo.runRecovery());
+  assert.deepEqual(down.granted, []);
+  assert.deepEqual(down.failed.map((f) => f.orderId), [orderId]);
+  assert.equal((await api(`/api/grants/${encodeURIComponent(orderId)}`)).status, 404, 'no row while Toss cannot say');
+  const direct = await grantFromPage({ orderId, sku: 'item_coin_100' });
+  assert.deepEqual([direct.status, direct.body.code], [503, 'toss_unavailable']);
+  await page.evaluate(() => goiapDemo.refreshMe());
+  await walletAt(before.balance, before.grants);
+
+  assert.equal(await startSim(new URL(tossAPI).host), tossAPI, 'back on the same address');
+  const back = await page.evaluate(() => goiapDemo.runRecovery());
+  assert.deepEqual([back.granted, back.failed], [[orderId], []]);
+  await walletAt(before.balance + 100, before.grants + 1);
+  // Once: recovering again finds nothing, a repeat grant changes nothing.
+  assert.deepEqual(await page.evaluate(() => goiapDemo.runRecovery().then((r) => [r.granted, r.failed])), [[], []]);
+  assert.equal((await grantFromPage({ orderId, sku: 'item_coin_100' })).status, 200);
+  assert.deepEqual(await me(), { userKey: before.userKey, grants: before.grants + 1, wallet: { balance: before.balance + 100 } });
 });
 
 test('a restart of the server and the simulator keeps everything', async () => {
