@@ -9,7 +9,7 @@
 //	POST /api/login  {"authorizationCode", "referrer"}  → 200 {"userKey": N} + session cookie
 //	POST /api/logout                                    → 200 {"loggedOut": true}
 //	GET  /api/me                                        → 200 {"userKey", "grants", "wallet": {"balance"}}
-//	POST /api/grant  {"orderId", "sku", "subscriptionId"?} → 200 {"granted": true, "orderId", "sku"}
+//	POST /api/grant  {"orderId", "sku"?, "subscriptionId"?} → 200 {"granted": true, "orderId", "sku"}
 //	GET  /api/grants?cursor=&limit=   (Config.Dev only) → 200 {"grants": [...], "next"?}
 //	GET  /api/grants/{orderId}        (Config.Dev only) → 200 {"orderId", "sku", "userKey", "grantedAt", "revokedAt"}
 //

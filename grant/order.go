@@ -53,7 +53,8 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 		writeBodyError(w, err)
 		return
 	}
-	pageSKU, err := body.String("sku", maxFieldSize)
+	// The page's sku is advisory (Toss's is recorded): it may be left out.
+	pageSKU, err := body.OptionalString("sku", maxFieldSize)
 	if err != nil {
 		writeBodyError(w, err)
 		return
@@ -68,8 +69,8 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 	a := s.flights.do(sess.UserKey.String()+"/"+orderID, func() answer {
 		return s.decide(r, sess.UserKey, orderID)
 	})
-	if ga, ok := a.body.(granted); ok && ga.SKU != pageSKU {
-		s.log().Warn("grant: the page named another sku than Toss", "orderId", orderID, "pageSku", pageSKU, "tossSku", ga.SKU)
+	if ga, ok := a.body.(granted); ok && pageSKU != nil && ga.SKU != *pageSKU {
+		s.log().Warn("grant: the page named another sku than Toss", "orderId", orderID, "pageSku", *pageSKU, "tossSku", ga.SKU)
 	}
 	if a.status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", retryAfterSeconds(a.wait))

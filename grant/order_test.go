@@ -264,3 +264,17 @@ func TestGrantOutlivesItsCaller(t *testing.T) {
 	assert.Equal(t, grant.Account{Balance: 100, Grants: 1}, e.account(user))
 	assert.Equal(t, 1, e.fake.Calls(tossapi.PathOrderStatus))
 }
+
+// TestGrantWithoutSKU: the page's sku is advisory, so a body with only the
+// order id grants Toss's sku.
+func TestGrantWithoutSKU(t *testing.T) {
+	e := newEnv(t)
+	user := e.fake.AddUser()
+	c := e.login(user)
+	order := e.fake.AddOrder(user, "coin_100", tossapi.StatusPaymentCompleted)
+
+	r := e.call(c, "POST", "/api/grant", `{"orderId":"`+order+`"}`)
+	require.Equal(t, 200, r.status, r.body)
+	assert.Equal(t, map[string]any{"granted": true, "orderId": order, "sku": "coin_100"}, r.body)
+	assert.Equal(t, grant.Account{Balance: 100, Grants: 1}, e.account(user))
+}
