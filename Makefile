@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-browser chromium bench soak clean
+.PHONY: build run test lint test-go-wasm test-go test-node test-browser chromium bench soak clean
 
 build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
 
@@ -28,7 +28,21 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
-test: build test-go test-go-wasm test-node test-browser
+test: build lint test-go test-go-wasm test-node test-browser
+
+# staticcheck, pinned, over every package, for the native build and for
+# js/wasm (the client's files are js-only). The binary is built for this
+# machine once, under .bin/, and then run with each GOOS.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .bin/staticcheck-$(STATICCHECK_VERSION)
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./...
+
+$(STATICCHECK):
+	mkdir -p .bin
+	GOBIN="$(CURDIR)/.bin/tmp" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv .bin/tmp/staticcheck $@ && rmdir .bin/tmp
 
 test-go:
 	$(GO) vet ./...
