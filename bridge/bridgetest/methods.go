@@ -252,7 +252,7 @@ func (s *SDK) serve(m *method, args []js.Value) Answer {
 // rejection is a JS value a Promise of the fake rejects with.
 type rejection struct{ v js.Value }
 
-func (r rejection) Error() string     { return "rejected" }
+func (r rejection) Error() string         { return "rejected" }
 func (r rejection) JSValue() safejs.Value { return safejs.Safe(r.v) }
 
 // ErrUnanswered is the message of the Error with which Close rejects the

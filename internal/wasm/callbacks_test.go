@@ -83,7 +83,7 @@ func TestCallbacksLateSettleAfterReleaseIsIgnored(t *testing.T) {
 	require.NoError(t, err)
 	c.Remove(a.ID) // given up in Go
 	c.Close()
-	<-c.Released()   // nothing is owed to JS
+	<-c.Released()                  // nothing is owed to JS
 	safejs.Unsafe(a.Value).Invoke() // the late settle reaches the one live router and is ignored
 }
 
