@@ -38,3 +38,13 @@ func Catch(fn func()) (err error) {
 	fn()
 	return nil
 }
+
+// Guard runs fn, as user code in its own goroutine should run: a panic in
+// it is recovered, counted in Panics and printed to the console (println:
+// in js/wasm a file write awaits a JS callback), instead of ending the
+// program.
+func Guard(fn func()) {
+	if err := Catch(fn); err != nil {
+		println("goiap: recovered " + err.Error() + "\n" + err.(*PanicError).Stack)
+	}
+}
