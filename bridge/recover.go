@@ -12,20 +12,6 @@ import (
 // GrantFunc apply (grant idempotently by order id).
 type RecoveryGrantFunc func(ctx context.Context, order PendingOrder) (bool, error)
 
-// Recovery is what one Recover did.
-type Recovery struct {
-	Granted []string          // granted and completed
-	Failed  []RecoveryFailure // still pending
-}
-
-// RecoveryFailure is an order Recover could not finish; it stays pending
-// and the next Recover tries it again.
-type RecoveryFailure struct {
-	OrderID string
-	Code    Code
-	Err     error
-}
-
 // recovery is the run in progress, which a second Recover joins.
 type recovery struct {
 	done chan struct{}

@@ -1,8 +1,12 @@
 // Types for goiap.js, the loader of the Go purchase client. The codes and
 // the result shapes come from wire.gen.d.ts, generated from package bridge.
-import type { Code, Result, Product, PendingOrder, OrdersPage, SubscriptionInfo } from './wire.gen.js';
+import type {
+  Code, Result, Product, PendingOrder, OrdersPage, SubscriptionInfo, Recovery,
+} from './wire.gen.js';
 
-export type { Code, Result, Product, Offer, PendingOrder, Order, OrdersPage, SubscriptionInfo } from './wire.gen.js';
+export type {
+  Code, Result, Product, Offer, PendingOrder, Order, OrdersPage, SubscriptionInfo, Recovery, RecoveryFailure,
+} from './wire.gen.js';
 export { CODES } from './wire.gen.js';
 
 /** main.wasm in any form load() accepts. */
@@ -30,13 +34,6 @@ export interface IncompleteResult {
 /** What buy() and subscribe() resolve with. */
 export type PurchaseResult = Result | IncompleteResult;
 
-export interface Recovery {
-  /** Granted and completed. */
-  granted: string[];
-  /** Still pending; the next recover() tries them again. */
-  failed: { orderId: string; code: Code }[];
-}
-
 export interface Stats {
   inFlight: number;
   liveCallbacks: number;
@@ -49,12 +46,26 @@ export interface CallOptions {
 }
 
 export interface Client {
+  /**
+   * Buys one product. Resolves with the SDK's result fields once the grant
+   * answered true (only orderId and incomplete: true when the app's success
+   * data was unusable); rejects with an IAPError otherwise.
+   */
   buy(sku: string, opts?: CallOptions): Promise<PurchaseResult>;
+  /** Buys a subscription, as buy(); the grant request also carries subscriptionId. */
   subscribe(sku: string, opts?: CallOptions & { offerId?: string }): Promise<PurchaseResult>;
+  /** The products on sale. */
   products(opts?: CallOptions): Promise<Product[]>;
+  /** Orders paid for and not yet granted. */
   pendingOrders(opts?: CallOptions): Promise<PendingOrder[]>;
+  /**
+   * Grants every pending order through grantURL and completes the granted
+   * ones; call it on every entry. Failed orders stay pending.
+   */
   recover(opts?: CallOptions): Promise<Recovery>;
+  /** One page of completed and refunded orders. */
   orders(opts?: CallOptions & { key?: string }): Promise<OrdersPage>;
+  /** A subscription order's state. */
   subscriptionInfo(orderId: string, opts?: CallOptions): Promise<SubscriptionInfo>;
   /** What the client holds: inFlight and liveCallbacks are 0 when idle. */
   stats(): Stats;

@@ -42,21 +42,11 @@ func typeOf(v safejs.Value) (t Type) {
 			t = TypeOther
 		}
 	}()
-	switch v.Type() {
-	case safejs.TypeUndefined:
-		return TypeUndefined
-	case safejs.TypeNull:
-		return TypeNull
-	case safejs.TypeBoolean:
-		return TypeBoolean
-	case safejs.TypeNumber:
-		return TypeNumber
-	case safejs.TypeString:
-		return TypeString
-	case safejs.TypeFunction:
-		return TypeFunction
-	case safejs.TypeObject:
-		return typeObjectOrArray
+	// Indexed by safejs.Type: undefined, null, boolean, number, string,
+	// symbol, object, function.
+	byType := [...]Type{TypeUndefined, TypeNull, TypeBoolean, TypeNumber, TypeString, TypeOther, typeObjectOrArray, TypeFunction}
+	if jt := int(v.Type()); jt >= 0 && jt < len(byType) {
+		return byType[jt]
 	}
 	return TypeOther
 }
