@@ -6,18 +6,18 @@ import (
 	"sync/atomic"
 )
 
-// PanicError is a panic caught at a JS boundary, where letting it go would
+// panicError is a panic caught at a JS boundary, where letting it go would
 // end the whole Go program and make every later call from the page throw.
-type PanicError struct {
-	Value any    // what was passed to panic
-	Stack string // the goroutine's stack at the panic
+type panicError struct {
+	value any    // what was passed to panic
+	stack string // the goroutine's stack at the panic
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
 // Unwrap exposes a panic value that was itself an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
+func (e *panicError) Unwrap() error {
+	err, _ := e.value.(error)
 	return err
 }
 
@@ -27,12 +27,12 @@ var panics atomic.Int64
 // started: a test can assert it stayed 0.
 func Panics() int { return int(panics.Load()) }
 
-// Catch runs fn and returns a panic inside it as a *PanicError.
+// Catch runs fn and returns a panic inside it as a *panicError.
 func Catch(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			panics.Add(1)
-			err = &PanicError{Value: r, Stack: string(debug.Stack())}
+			err = &panicError{value: r, stack: string(debug.Stack())}
 		}
 	}()
 	fn()
@@ -45,6 +45,6 @@ func Catch(fn func()) (err error) {
 // program.
 func Guard(fn func()) {
 	if err := Catch(fn); err != nil {
-		println("goiap: recovered " + err.Error() + "\n" + err.(*PanicError).Stack)
+		println("goiap: recovered " + err.Error() + "\n" + err.(*panicError).stack)
 	}
 }
