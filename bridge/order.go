@@ -1,6 +1,6 @@
 package bridge
 
-import "github.com/goiap/goiap/wasm"
+import "github.com/goiap/goiap/internal/wasm"
 
 // PendingOrder is an order that was paid for and not yet reported granted
 // with completeProductGrant: until it is, the user has paid for nothing.
@@ -30,13 +30,13 @@ type Order struct {
 // OrdersPage is one page of getCompletedOrRefundedOrders.
 type OrdersPage struct {
 	HasNext bool    `json:"hasNext"`
-	NextKey string  `json:"nextKey"` // "" on the last page
+	NextKey string  `json:"nextKey" js:"emptyIsNull"` // "" on the last page
 	Orders  []Order `json:"orders"`
 }
 
-// DecodePendingOrders reads getPendingOrders' answer, {orders: [...]}.
+// decodePendingOrders reads getPendingOrders' answer, {orders: [...]}.
 // Extra keys the app adds are ignored.
-func DecodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
+func decodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
 	f := wasm.Object(v, "result")
 	out := []PendingOrder{}
 	f.Array("orders", func(_ int, item wasm.Value, path string) bool {
@@ -56,8 +56,8 @@ func DecodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
 	return out, nil
 }
 
-// DecodeOrdersPage reads getCompletedOrRefundedOrders' answer.
-func DecodeOrdersPage(v wasm.Value) (OrdersPage, error) {
+// decodeOrdersPage reads getCompletedOrRefundedOrders' answer.
+func decodeOrdersPage(v wasm.Value) (OrdersPage, error) {
 	f := wasm.Object(v, "result")
 	page := OrdersPage{HasNext: f.Bool("hasNext"), NextKey: optional(f.OptionalString("nextKey")), Orders: []Order{}}
 	f.Array("orders", func(_ int, item wasm.Value, path string) bool {
@@ -94,9 +94,9 @@ type SubscriptionInfo struct {
 	IsAccessible         bool    `json:"isAccessible"`
 }
 
-// DecodeSubscriptionInfo reads getSubscriptionInfo's answer,
+// decodeSubscriptionInfo reads getSubscriptionInfo's answer,
 // {subscription: {...}}.
-func DecodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
+func decodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
 	f := wasm.Object(wasm.Object(v, "result").Get("subscription"), "result.subscription")
 	if v.Type() != wasm.TypeObject {
 		return SubscriptionInfo{}, wasm.Object(v, "result").Err()
@@ -113,4 +113,18 @@ func DecodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
 		return SubscriptionInfo{}, err
 	}
 	return info, nil
+}
+
+// Recovery is what one Recover did.
+type Recovery struct {
+	Granted []string          `json:"granted"` // granted and completed
+	Failed  []RecoveryFailure `json:"failed"`  // still pending
+}
+
+// RecoveryFailure is an order Recover could not finish; it stays pending
+// and the next Recover tries it again.
+type RecoveryFailure struct {
+	OrderID string `json:"orderId"`
+	Code    Code   `json:"code"`
+	Err     error  `json:"-"`
 }

@@ -10,20 +10,16 @@
 // order is known, .orderId: an order id on an error means money may have
 // moved and the order can be recovered.
 
-/** The codes a rejection can carry: the SDK's eleven, then the client's. */
-export const CODES = Object.freeze([
-  'INVALID_PRODUCT_ID', 'PAYMENT_PENDING', 'NETWORK_ERROR', 'INVALID_USER_ENVIRONMENT',
-  'ITEM_ALREADY_OWNED', 'APP_MARKET_VERIFICATION_FAILED', 'TOSS_SERVER_VERIFICATION_FAILED',
-  'INTERNAL_ERROR', 'KOREAN_ACCOUNT_ONLY', 'USER_CANCELED', 'PRODUCT_NOT_GRANTED_BY_PARTNER',
-  'INVALID_SKU', 'PURCHASE_IN_PROGRESS', 'UNSUPPORTED_APP_VERSION', 'SDK_UNAVAILABLE',
-  'ABORTED', 'CLOSED', 'INVALID_RESPONSE', 'UNKNOWN',
-]);
+import { CODES } from './wire.gen.js';
+
+/** The codes a rejection can carry (generated from package bridge). */
+export { CODES };
 
 const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 
 let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
-const programs = new WeakMap(); // the running Go program of each compiled main.wasm: its newClient
+let started; // the page's Go program, once started: a promise of its newClient
 let bootSeq = 0;
 
 // Promise.withResolvers for engines without it (Node 20): Go makes its
@@ -95,44 +91,34 @@ async function compile(wasm) {
   return modules.get(key);
 }
 
-// program starts main.wasm once per compiled module and resolves with its
-// newClient: one Go program serves every client of the page, and runs as
-// long as the page.
+// program starts the page's Go program from the first main.wasm that
+// compiled and resolves with its newClient: one program serves every client
+// of the page, and runs as long as the page.
 function program(module) {
-  let p = programs.get(module);
-  if (!p) {
-    p = (async () => {
-      const Go = await goRuntime();
-      const go = new Go();
-      const key = `__goiap_boot_${++bootSeq}`;
-      const instance = await WebAssembly.instantiate(module, go.importObject);
-      return new Promise((resolve, reject) => {
-        globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
-        go.argv = ['main.wasm', key];
-        go.env = {};
-        go.run(instance).then(() => {
-          delete globalThis[key];
-          programs.delete(module);
-          reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
-        });
+  started ??= (async () => {
+    const Go = await goRuntime();
+    const go = new Go();
+    const key = `__goiap_boot_${++bootSeq}`;
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    return new Promise((resolve, reject) => {
+      globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
+      go.argv = ['main.wasm', key];
+      go.env = {};
+      go.run(instance).then(() => {
+        delete globalThis[key];
+        started = undefined;
+        reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
       });
-    })();
-    p.catch(() => programs.delete(module));
-    programs.set(module, p);
-  }
-  return p;
+    });
+  })();
+  started.catch(() => { started = undefined; });
+  return started;
 }
 
 /**
  * Makes one client. Each call makes an independent client, so several may
- * live side by side; they share one Go program.
- *
- * @param {object} opts
- * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module} [opts.wasm] main.wasm; default: next to this file
- * @param {object} opts.sdk the SDK module namespace (uses sdk.IAP and sdk.isMinVersionSupported)
- * @param {string} [opts.grantURL] the partner grant endpoint, default '/api/grant'
- * @param {number} [opts.grantTimeoutMs] default 25000 (the Toss app gives up at 30 s)
- * @param {typeof fetch} [opts.fetch] default globalThis.fetch
+ * live side by side; they share one Go program. The options, the client and
+ * its results are described in goiap.d.ts.
  */
 export async function load(opts = {}) {
   const { sdk, wasm } = opts;
@@ -177,39 +163,13 @@ class Client {
     }
   }
 
-  /**
-   * Buys one product. Resolves with the SDK's result fields: orderId,
-   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
-   * @param {string} sku
-   * @param {{signal?: AbortSignal}} [opts]
-   */
+  // The calls: see goiap.d.ts for what each resolves with.
   buy(sku, { signal } = {}) { return this.#call('buy', signal, sku); }
-
-  /**
-   * Buys a subscription, with the same guarantees as buy(); the grant
-   * request also carries subscriptionId.
-   * @param {string} sku
-   * @param {{offerId?: string, signal?: AbortSignal}} [opts]
-   */
   subscribe(sku, { offerId, signal } = {}) { return this.#call('subscribe', signal, sku, offerId ?? null); }
-
-  /** The products on sale: {sku, type, displayName, displayAmount, iconUrl, description, renewalCycle?, offers?}[]. */
   products({ signal } = {}) { return this.#call('products', signal); }
-
-  /** Orders paid for and not yet granted: {orderId, sku, paymentCompletedDate}[]. */
   pendingOrders({ signal } = {}) { return this.#call('pendingOrders', signal); }
-
-  /**
-   * Grants every pending order through grantURL and completes the granted
-   * ones. Call it on every entry. Resolves with {granted: orderId[],
-   * failed: {orderId, code}[]}; failed orders stay pending.
-   */
   recover({ signal } = {}) { return this.#call('recover', signal); }
-
-  /** One page of completed and refunded orders: {hasNext, nextKey, orders[]}. */
   orders({ key, signal } = {}) { return this.#call('orders', signal, key ?? null); }
-
-  /** A subscription order's state: {catalogId, status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible}. */
   subscriptionInfo(orderId, { signal } = {}) { return this.#call('subscriptionInfo', signal, orderId); }
 
   /** What the client holds: both 0 when idle. */

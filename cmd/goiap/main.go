@@ -4,22 +4,14 @@
 // page, started once by the loader (web/goiap.js) and running as long as the
 // page. It hands the loader a constructor, newClient(opts), through the
 // global the loader names in argv; each call makes an independent client
-// over opts.sdk and answers an object of functions:
-//
-//	buy(callId, sku)                  → Promise<result>
-//	subscribe(callId, sku, offerId)   → Promise<result>
-//	products(callId)                  → Promise<product[]>
-//	pendingOrders(callId)             → Promise<{orderId, sku, paymentCompletedDate}[]>
-//	recover(callId)                   → Promise<{granted: orderId[], failed: {orderId, code}[]}>
-//	orders(callId, key)               → Promise<{hasNext, nextKey, orders[]}>
-//	subscriptionInfo(callId, orderId) → Promise<info>
-//	cancel(callId)                    (the loader's AbortSignal)
-//	stats()                           → {inFlight, liveCallbacks, dropped, panics}
-//	memStats()                        → Promise<{heapInUse, heapAlloc, heapObjects, goroutines}> after a GC (diagnostics)
-//	close()                           → Promise, once the client is closed
-//
-// Every rejection is an Error with .code and, when an order is known, .orderId.
-// close() releases that client's functions and nothing else.
+// over opts.sdk and answers the object of functions the loader's Client
+// calls: buy, subscribe, products, pendingOrders, recover, orders and
+// subscriptionInfo take the loader's call id first and return a Promise of
+// the shapes in web/wire.gen.d.ts (generated from package bridge);
+// cancel(callId) serves the AbortSignal; stats(), memStats() (diagnostics)
+// and close() (a Promise) complete it. Every rejection is an Error with
+// .code and, when an order is known, .orderId. close() releases that
+// client's functions and nothing else.
 //
 // The grant is a JSON POST to grantURL through JS fetch; net/http and
 // encoding/json would add megabytes to main.wasm.
@@ -29,32 +21,31 @@ import (
 	"context"
 	"os"
 	"runtime"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 func main() {
 	var boot wasm.Value = wasm.Go(wasm.Missing)
 	if len(os.Args) >= 2 {
-		boot = wasm.JS(safejs.Safe(js.Global())).Get(os.Args[1])
+		boot = wasm.JS(safejs.Global()).Get(os.Args[1])
 	}
-	ready := safejs.Unsafe(wasm.Unwrap(boot.Get("ready")))
-	if ready.Type() != js.TypeFunction {
+	ready := boot.Get("ready")
+	if ready.Type() != wasm.TypeFunction {
 		println("goiap: start me with web/goiap.js (no boot object in argv)")
 		os.Exit(2)
 	}
-	wasm.SetPromiseResolvers(safejs.Unsafe(wasm.Unwrap(boot.Get("withResolvers")))) // saves a JS→Go call per promise
+	wasm.SetPromiseResolvers(wasm.Unwrap(boot.Get("withResolvers"))) // saves a JS→Go call per promise
 	ctors, err := wasm.NewCallbacks()
 	if err != nil {
 		os.Exit(1)
 	}
 	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
-	ready.Invoke(newClient.Value)
+	_, _ = wasm.Unwrap(ready).Invoke(newClient.Value)
 	select {} // the program lives as long as the page
 }
 
@@ -84,7 +75,7 @@ func newApp(opts safejs.Value) any {
 		client:   client,
 		exported: exported,
 		promises: promises,
-		grants:   &granter{url: o.Get("grantURL").Str(), fetch: safejs.Unsafe(wasm.Unwrap(o.Get("fetch"))), await: promises},
+		grants:   &granter{url: o.Get("grantURL").Str(), fetch: wasm.Unwrap(o.Get("fetch")), await: promises},
 		calls:    newCallTable(),
 		panics:   wasm.Panics(),
 		closing:  make(chan struct{}),
@@ -92,8 +83,8 @@ func newApp(opts safejs.Value) any {
 	return a.exports()
 }
 
-func (a *app) exports() js.Value {
-	obj := js.Global().Get("Object").New()
+func (a *app) exports() any {
+	obj := map[string]any{}
 	for name, fn := range map[string]wasm.Handler{
 		"buy":              a.async(a.buy),
 		"subscribe":        a.async(a.subscribe),
@@ -108,9 +99,9 @@ func (a *app) exports() js.Value {
 		"close":            a.close,
 	} {
 		cb, _ := a.exported.Add(fn)
-		obj.Set(name, cb.Value)
+		obj[name] = cb.Value
 	}
-	return obj
+	return wasm.ValueOf(obj)
 }
 
 func arg(args []safejs.Value, i int) safejs.Value {
@@ -226,21 +217,9 @@ func (a *app) close(_ []safejs.Value) any {
 	return p
 }
 
-func resultValue(r bridge.Result) map[string]any {
+func resultValue(r bridge.Result) any {
 	if r.Incomplete { // granted, but the app's success data was unusable
 		return map[string]any{"orderId": r.OrderID, "incomplete": true}
 	}
-	var icon any
-	if r.MiniAppIconURL != nil {
-		icon = *r.MiniAppIconURL
-	}
-	return map[string]any{
-		"orderId":        r.OrderID,
-		"displayName":    r.DisplayName,
-		"displayAmount":  r.DisplayAmount,
-		"amount":         r.Amount,
-		"currency":       r.Currency,
-		"fraction":       r.Fraction,
-		"miniAppIconUrl": icon,
-	}
+	return wire(r)
 }

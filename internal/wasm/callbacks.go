@@ -21,7 +21,7 @@ type Handler func(args []safejs.Value) any
 // handler by ID.
 type Callback struct {
 	ID    uint32
-	Value js.Value
+	Value safejs.Value
 }
 
 // router is the one js.Func of the program: every handler is handed to JS
@@ -39,28 +39,29 @@ var router struct {
 
 func init() {
 	router.owners = map[uint32]*Callbacks{}
-	f, err := FuncOf(route)
-	if err != nil { // cannot happen while the program runs
-		panic(err)
-	}
-	router.fn = f.Value()
+	router.fn = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		result := any(js.Undefined()) // what a panic answers
+		Guard(func() { result = unsafeData(route(args)) })
+		return result
+	}).Value
 	router.bind = router.fn.Get("bind")
 }
 
-func route(_ safejs.Value, args []safejs.Value) any {
+func route(jsArgs []js.Value) any {
+	args := make([]safejs.Value, len(jsArgs))
+	for i, a := range jsArgs {
+		args[i] = safejs.Safe(a)
+	}
 	if len(args) < 2 {
-		return nil
+		return js.Undefined()
 	}
 	owner, err1 := args[0].Float()
 	id, err2 := args[1].Float()
-	if err1 != nil || err2 != nil {
-		return nil
-	}
 	router.mu.Lock()
 	c := router.owners[uint32(owner)]
 	router.mu.Unlock()
-	if c == nil {
-		return nil // its owner is gone: nothing waits for this call
+	if c == nil || err1 != nil || err2 != nil {
+		return js.Undefined() // its owner is gone: nothing waits for this call
 	}
 	return c.dispatch(uint32(id), args[2:])
 }
@@ -166,8 +167,10 @@ func (c *Callbacks) register(a, b Handler) ([2]uint32, error) {
 func (c *Callbacks) bound(id uint32, extra []any) Callback {
 	args := make([]any, 0, 4+len(extra))
 	args = append(args, router.fn, js.Undefined(), c.owner, id)
-	args = append(args, extra...)
-	return Callback{ID: id, Value: router.bind.Call("call", args...)}
+	for _, e := range extra {
+		args = append(args, unsafeData(e))
+	}
+	return Callback{ID: id, Value: safejs.Safe(router.bind.Call("call", args...))}
 }
 
 // Remove forgets handlers; JS calls for them are dropped from now on. A
