@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-browser chromium bench soak clean
+.PHONY: build run test lint test-go-wasm test-go test-node test-browser chromium bench soak clean
 
 build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json web/node_modules/.goiap-compressed
 
@@ -45,7 +45,21 @@ run: build
 	GO="$(GO)" ADDR="$(ADDR)" DATA="$(DATA)" WEB=web TOSS_API="$(TOSS_API)" MTLS_CERT="$(MTLS_CERT)" \
 	  MTLS_KEY="$(MTLS_KEY)" TOSS_CA="$(TOSS_CA)" REFUND_SWEEP="$(REFUND_SWEEP)" bash scripts/run.sh
 
-test: build test-go test-go-wasm test-node test-browser
+test: build lint test-go test-go-wasm test-node test-browser
+
+# staticcheck, pinned, over every package, for the native build and for
+# js/wasm (the client's files are js-only). The binary is built for this
+# machine once, under .bin/, and then run with each GOOS.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .bin/staticcheck-$(STATICCHECK_VERSION)
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./...
+
+$(STATICCHECK):
+	mkdir -p .bin
+	GOBIN="$(CURDIR)/.bin/tmp" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv .bin/tmp/staticcheck $@ && rmdir .bin/tmp
 
 test-go:
 	$(GO) vet ./...
