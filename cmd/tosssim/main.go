@@ -24,6 +24,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,6 +36,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/goiap/goiap/tossapi/tossapitest"
 )
@@ -133,14 +136,17 @@ func run(ctx context.Context, addr, dir string, stdout io.Writer, logger *log.Lo
 	return nil
 }
 
-// ensureClientCert writes a client certificate unless one is there: the
-// partner server's files stay valid across restarts.
+// ensureClientCert writes a client certificate unless a valid one of this
+// CA is there: the partner server's files stay valid across restarts.
 func ensureClientCert(s *tossapitest.Server, certFile, keyFile string) error {
-	cert, _, err := readPair(certFile, keyFile)
-	if err != nil || cert != nil {
+	cert, key, err := readPair(certFile, keyFile)
+	if err != nil {
 		return err
 	}
-	cert, key, err := s.IssueClientCert(clientCertName)
+	if cert != nil && clientCertValid(s.CACertPEM(), cert, key) {
+		return nil
+	}
+	cert, key, err = s.IssueClientCert(clientCertName)
 	if err != nil {
 		return err
 	}
@@ -148,6 +154,29 @@ func ensureClientCert(s *tossapitest.Server, certFile, keyFile string) error {
 		return err
 	}
 	return writeAtomic(certFile, cert)
+}
+
+// clientCertValid reports whether a certificate and key match, were signed
+// by the CA and stay valid for a day yet.
+func clientCertValid(caPEM, certPEM, keyPEM []byte) bool {
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return false
+	}
+	leaf, err := x509.ParseCertificate(pair.Certificate[0])
+	if err != nil {
+		return false
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(caPEM) {
+		return false
+	}
+	_, err = leaf.Verify(x509.VerifyOptions{
+		Roots:       roots,
+		CurrentTime: time.Now().Add(24 * time.Hour),
+		KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+	return err == nil
 }
 
 // readPair reads a certificate and its key; both nil if either is missing.
