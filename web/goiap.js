@@ -119,7 +119,7 @@ function program(module) {
       return new Promise((resolve, reject) => {
         globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
         go.argv = ['main.wasm', key];
-        go.env = {};
+        go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
         go.run(instance).then(() => {
           delete globalThis[key];
           programs.delete(module);
@@ -135,14 +135,16 @@ function program(module) {
 
 /**
  * Starts fetching and compiling main.wasm now, while the page does the rest
- * of its start-up; pass the promise to load({wasm}). The compiled module is
- * kept by URL, so load({wasm: url}) reuses it too.
+ * of its start-up, and the Go program once it is compiled; pass the promise
+ * to load({wasm}). The compiled module is kept by URL, so load({wasm: url})
+ * reuses it too.
  * @param {string|URL} [url] default: main.wasm next to this file
  * @returns {Promise<WebAssembly.Module>}
  */
 export function preload(url) {
   const p = compile(url === undefined ? undefined : String(url));
-  p.catch(() => {}); // load() reports it; an early start must not be an unhandled rejection
+  // The Go program needs nothing from the page to start: start it too.
+  p.then(program).catch(() => {}); // load() reports failures
   return p;
 }
 

@@ -27,8 +27,8 @@ package main
 
 import (
 	"context"
-	"os"
 	"runtime"
+	"syscall"
 	"syscall/js"
 	"time"
 
@@ -38,20 +38,25 @@ import (
 	"github.com/goiap/goiap/wasm"
 )
 
+// bootEnv names the environment variable in which web/goiap.js hands over
+// the global name of its boot object. The environment, not os.Args: the os
+// package would link its file system code into main.wasm.
+const bootEnv = "GOIAP_BOOT"
+
 func main() {
 	var boot wasm.Value = wasm.Go(wasm.Missing)
-	if len(os.Args) >= 2 {
-		boot = wasm.JS(safejs.Safe(js.Global())).Get(os.Args[1])
+	if key, ok := syscall.Getenv(bootEnv); ok {
+		boot = wasm.JS(safejs.Safe(js.Global())).Get(key)
 	}
 	ready := safejs.Unsafe(wasm.Unwrap(boot.Get("ready")))
 	if ready.Type() != js.TypeFunction {
 		println("goiap: start me with web/goiap.js (no boot object in argv)")
-		os.Exit(2)
+		syscall.Exit(2)
 	}
 	wasm.SetPromiseResolvers(safejs.Unsafe(wasm.Unwrap(boot.Get("withResolvers")))) // saves a JS→Go call per promise
 	ctors, err := wasm.NewCallbacks()
 	if err != nil {
-		os.Exit(1)
+		syscall.Exit(1)
 	}
 	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
 	ready.Invoke(newClient.Value)
