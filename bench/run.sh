@@ -8,13 +8,17 @@
 #                                  main.wasm's bytes by package
 #
 # Parts (each a script beside this one, writing bench/out/<part>.json):
-#   size.mjs     main.wasm vs bench/floor, raw / gzip -9 / brotli -q 11
+#   size.mjs     main.wasm vs bench/hello (and bench/floor), raw / gzip -9 / brotli -q 11
+#   tti.mjs      time to interactive in chromium, Slow 4G and CPU 4×: the demo's
+#                first buy button vs a page running bench/hello (first and repeat visit)
 #   startup.mjs  load() until stats() answers vs bench/hello, from bytes
-#   flow.mjs     buy() vs the same purchase in plain JS on the SDK, interleaved
+#   flow.mjs     buy() vs bench/minflow (the least Go that does the same purchase)
+#                and vs the same purchase in plain JS on the SDK, interleaved
 #   memory.mjs   20,000 mixed flows on one client: nothing left, nothing grows
 #   go test -bench in wasm/ and bridge/ (bench_test.go), under Node
 # Knobs (environment): BENCH_BATCHES, BENCH_PER_BATCH, BENCH_WARMUP,
-# BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime).
+# BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime),
+# BENCH_TTI_RUNS (first visits per page; 0 skips tti.mjs), CHROMIUM.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +26,7 @@ MODE=figures
 for a in "$@"; do
   case "$a" in
     --crossings) MODE=crossings ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $a (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +46,7 @@ wasm_build() { # out pkg [ldflags]
 }
 wasm_build "$OUT/hello.wasm" ./bench/hello "-s -w"
 wasm_build "$OUT/floor.wasm" ./bench/floor "-s -w"
+wasm_build "$OUT/minflow.wasm" ./bench/minflow "-s -w"
 
 node -e '
   const os = require("node:os");
@@ -72,6 +77,15 @@ fi
 
 step "size"
 node bench/size.mjs
+if [ "${BENCH_TTI_RUNS:-5}" != 0 ]; then
+  step "time to interactive (chromium, Slow 4G, CPU 4×)"
+  # The real server binaries, as \`make run\` runs them.
+  $GO build -o "$OUT/bin/grantserver" ./cmd/grantserver
+  $GO build -o "$OUT/bin/tosssim" ./cmd/tosssim
+  node bench/tti.mjs --runs "${BENCH_TTI_RUNS:-5}" --bin "$OUT/bin" --hello "$OUT/hello.wasm"
+else
+  rm -f "$OUT/tti.json"
+fi
 step "start-up"
 node --expose-gc bench/startup.mjs --runs "${BENCH_STARTUP_RUNS:-20}"
 step "per flow"
