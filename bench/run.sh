@@ -101,7 +101,7 @@ step "go test -bench (wasm/, bridge/)"
 for pkg in ./wasm/ ./bridge/; do
   env -i PATH="$PATH" HOME="$HOME" GOCACHE="$($GO env GOCACHE)" GOMODCACHE="$($GO env GOMODCACHE)" \
     GOFLAGS="$($GO env GOFLAGS)" GOOS=js GOARCH=wasm \
-    "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-1s}" -count 1 -timeout 300s \
+    "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-300ms}" -count 1 -timeout 300s \
     -exec "$GOROOT/lib/wasm/go_js_wasm_exec" "$pkg" 2>&1 | tee -a "$OUT/gobench.txt" >&2 || true
 done
 
