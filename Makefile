@@ -9,7 +9,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # go_js_wasm_exec hands the environment to the wasm, which must stay under
 # 8 KiB with the arguments: the js/wasm tests run with a trimmed one.
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
-GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
+GO_SOURCES := $(shell find internal/wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 .PHONY: build run test lint test-go-wasm test-go test-node test-browser chromium bench soak clean
 
@@ -67,7 +67,7 @@ test-go:
 
 test-go-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./...
-	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./wasm/... ./bridge/... ./cmd/goiap/...
+	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./internal/wasm/... ./bridge/... ./cmd/goiap/...
 
 test-node: build
 	cd web && node --test --test-concurrency=1 test/*.test.js
@@ -91,7 +91,7 @@ SOAK_FLOWS ?= 100000
 FUZZTIME ?= 3m
 soak: build
 	cd web && GOIAP_FLOWS=$(SOAK_FLOWS) node --test --test-timeout=0 test/property.test.js
-	@set -e; for pkg in ./wasm ./bridge ./cmd/goiap; do \
+	@set -e; for pkg in ./internal/wasm ./bridge ./cmd/goiap; do \
 	  for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
 	    echo "== fuzz $$pkg $$target ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \

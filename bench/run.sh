@@ -15,7 +15,7 @@
 #   flow.mjs     buy() vs bench/minflow (the least Go that does the same purchase)
 #                and vs the same purchase in plain JS on the SDK, interleaved
 #   memory.mjs   20,000 mixed flows on one client: nothing left, nothing grows
-#   go test -bench in wasm/ and bridge/ (bench_test.go), under Node
+#   go test -bench in internal/wasm/ and bridge/ (bench_test.go), under Node
 # Knobs (environment): BENCH_BATCHES, BENCH_PER_BATCH, BENCH_WARMUP,
 # BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime),
 # BENCH_TTI_RUNS (first visits per page; 0 skips tti.mjs), CHROMIUM.
@@ -98,7 +98,7 @@ node bench/memory.mjs --flows "${BENCH_MEMORY_FLOWS:-20000}"
 # package that does not build (tests being written) is reported, not fatal.
 step "go test -bench (wasm/, bridge/)"
 : > "$OUT/gobench.txt"
-for pkg in ./wasm/ ./bridge/; do
+for pkg in ./internal/wasm/ ./bridge/; do
   env -i PATH="$PATH" HOME="$HOME" GOCACHE="$($GO env GOCACHE)" GOMODCACHE="$($GO env GOMODCACHE)" \
     GOFLAGS="$($GO env GOFLAGS)" GOOS=js GOARCH=wasm \
     "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-300ms}" -count 1 -timeout 300s \

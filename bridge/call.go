@@ -5,18 +5,18 @@ package bridge
 import (
 	"context"
 	"errors"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // call runs one of the SDK's Promise calls: it checks the method exists and
 // the app is new enough, then awaits the answer under ctx. Below its
 // version an app answers undefined or never; both become typed errors (the
 // second only if ctx has a deadline, so give one).
-func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...any) (wasm.Value, *Error) {
+func (c *Client) call(ctx context.Context, name string, min gates.MinVersion, args ...any) (wasm.Value, *Error) {
 	if err := c.open(); err != nil {
 		return nil, err
 	}
@@ -30,8 +30,8 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 	if err := c.require(min, "IAP."+name); err != nil {
 		return nil, err
 	}
-	var pending js.Value
-	if perr := wasm.Catch(func() { pending = m.Invoke(args...) }); perr != nil {
+	pending, perr := m.Invoke(args...)
+	if perr != nil {
 		return nil, newError(ErrSDKUnavailable, "IAP."+name+" threw: "+perr.Error(), "", perr)
 	}
 	v, aerr := c.await(ctx, pending)
@@ -39,7 +39,7 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 	switch {
 	case aerr == nil:
 	case errors.As(aerr, &jerr):
-		return nil, ErrorFromJS(jerr.Raw, "")
+		return nil, errorFromJS(jerr.Raw, "")
 	case errors.Is(aerr, wasm.ErrClosed):
 		return nil, newError(ErrClosed, "the client is closed", "", aerr)
 	default: // the context
@@ -54,7 +54,7 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 
 // await is cbs.Await under ctx, ended early by Close too (its error is
 // then the context's, which cancelled reads as ErrClosed).
-func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
+func (c *Client) await(ctx context.Context, p safejs.Value) (safejs.Value, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(c.closedCtx, cancel)()

@@ -5,19 +5,19 @@ package bridge
 import (
 	"context"
 	"sync"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // flowSpec is what differs between a one-time and a subscription purchase.
 type flowSpec struct {
-	method   string     // the IAP function that opens the checkout
-	min      MinVersion // the app it needs
-	what     string     // for messages
+	method   string           // the IAP function that opens the checkout
+	min      gates.MinVersion // the app it needs
+	what     string           // for messages
 	sku      string
 	extra    map[string]any // more options, like offerId
 	grant    func(ctx context.Context, orderID, subscriptionID string) (bool, error)
@@ -40,7 +40,7 @@ type flow struct {
 	grants     map[string]*grantCall
 	ids        []uint32 // the event handlers, dropped when the flow settles
 	grantID    uint32   // the grant handler
-	sdkCleanup js.Value
+	sdkCleanup safejs.Value
 }
 
 // start opens the checkout. Errors before the SDK is called are returned
@@ -86,7 +86,7 @@ func (f *flow) open() *Error {
 		return err
 	}
 	if f.spec.legacyOK {
-		current, err := c.supports(MinGrantReport)
+		current, err := c.supports(gates.GrantReport)
 		if err != nil {
 			return err
 		}
@@ -120,9 +120,9 @@ func (f *flow) open() *Error {
 	for k, v := range f.spec.extra {
 		options[k] = v
 	}
-	params := js.ValueOf(map[string]any{"options": options, "onEvent": evCB.Value, "onError": errCB.Value})
-	var cleanup js.Value
-	if perr := wasm.Catch(func() { cleanup = m.Invoke(params) }); perr != nil {
+	params := map[string]any{"options": options, "onEvent": evCB.Value, "onError": errCB.Value}
+	cleanup, perr := m.Invoke(params)
+	if perr != nil {
 		return newError(ErrSDKUnavailable, "IAP."+f.spec.method+" threw: "+perr.Error(), "", perr)
 	}
 	f.mu.Lock()
@@ -195,7 +195,7 @@ func (f *flow) onEvent(args []safejs.Value) any {
 		return nil
 	}
 	data := ev.Get("data")
-	res, derr := DecodeResult(data)
+	res, derr := decodeResult(data)
 	if derr != nil {
 		res = Result{OrderID: data.Get("orderId").Str(), Incomplete: true}
 		if res.OrderID == "" {
@@ -247,7 +247,7 @@ func (f *flow) onError(args []safejs.Value) any {
 	if len(args) > 0 {
 		v = wasm.JS(args[0])
 	}
-	f.settle(nil, ErrorFromJS(v, f.knownOrderID()))
+	f.settle(nil, errorFromJS(v, f.knownOrderID()))
 	return nil
 }
 
@@ -314,8 +314,8 @@ func (c *Client) finish(f *flow) {
 	c.mu.Unlock()
 }
 
-func callCleanup(cleanup js.Value) {
-	if cleanup.Type() == js.TypeFunction {
-		_ = wasm.Catch(func() { cleanup.Invoke() })
+func callCleanup(cleanup safejs.Value) {
+	if wasm.JS(cleanup).Type() == wasm.TypeFunction {
+		_, _ = cleanup.Invoke()
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Errors a Checkout method returns when the fake app's message went nowhere.
@@ -108,7 +108,7 @@ func NewSDK() *SDK {
 		if err != nil {
 			panic("bridgetest: " + err.Error())
 		}
-		return cb.Value
+		return safejs.Unsafe(cb.Value)
 	}
 	object := js.Global().Get("Object")
 	s.noop = add(func([]safejs.Value) any { return nil })

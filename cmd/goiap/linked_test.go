@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// linkable is every package main.wasm may link, besides the standard
-// library's internal/... ones. main.wasm's size is the largest part of the
+// linkable is every package main.wasm may link, besides goiap's own and
+// the standard library's internal/... ones. main.wasm's size is the largest part of the
 // time until a phone can buy (bench/tti.mjs): a package that is not here
 // fails TestWasmLinksOnlyListedPackages, and is added only after measuring
 // what it costs (bench/run.sh --crossings prints main.wasm's bytes by
@@ -26,9 +26,6 @@ var linkable = map[string]bool{
 	// The JS boundary.
 	"github.com/hack-pad/safejs": true, "github.com/hack-pad/safejs/internal/catch": true,
 	"github.com/hack-pad/safejs/internal/stackerr": true,
-	// goiap itself.
-	"github.com/goiap/goiap/wasm": true, "github.com/goiap/goiap/bridge": true,
-	"github.com/goiap/goiap/cmd/goiap": true,
 }
 
 // heavy are packages that once were in main.wasm and cost more than they
@@ -47,7 +44,8 @@ func TestWasmLinksOnlyListedPackages(t *testing.T) {
 		require.NotContains(t, deps, h, "%s must not come back into main.wasm", h)
 	}
 	for _, dep := range deps {
-		if strings.HasPrefix(dep, "internal/") || strings.HasPrefix(dep, "runtime/internal/") {
+		if strings.HasPrefix(dep, "internal/") || strings.HasPrefix(dep, "runtime/internal/") ||
+			dep == "github.com/goiap/goiap" || strings.HasPrefix(dep, "github.com/goiap/goiap/") {
 			continue
 		}
 		require.True(t, linkable[dep], "main.wasm now links %s: measure what it costs, then add it to linkable", dep)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // benchWarm runs op before timing starts: V8 first runs wasm with its
@@ -67,7 +67,7 @@ func BenchmarkPromiseIn(b *testing.B) {
 	p := js.Global().Get("Promise").Call("resolve", 1)
 	ctx := context.Background()
 	op := func() {
-		if _, err := c.Await(ctx, p); err != nil {
+		if _, err := c.Await(ctx, safejs.Safe(p)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -102,26 +102,10 @@ func BenchmarkPromiseRoundTrip(b *testing.B) {
 // BenchmarkFuncLifecycle makes a Go function for JS, calls it once from
 // JS and releases it.
 func BenchmarkFuncLifecycle(b *testing.B) {
-	noop := func(safejs.Value, []safejs.Value) any { return nil }
 	b.Run("syscall-js.FuncOf", func(b *testing.B) { // the floor: no wrapper
 		op := func() {
 			f := js.FuncOf(func(js.Value, []js.Value) any { return nil })
 			f.Invoke()
-			f.Release()
-		}
-		benchWarm(b, op)
-		b.ReportAllocs()
-		for b.Loop() {
-			op()
-		}
-	})
-	b.Run("wasm.FuncOf", func(b *testing.B) {
-		op := func() {
-			f, err := wasm.FuncOf(noop)
-			if err != nil {
-				b.Fatal(err)
-			}
-			f.Value().Invoke()
 			f.Release()
 		}
 		benchWarm(b, op)
@@ -138,7 +122,7 @@ func BenchmarkFuncLifecycle(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cb.Value.Invoke()
+			safejs.Unsafe(cb.Value).Invoke()
 			c.Remove(cb.ID)
 		}
 		benchWarm(b, op)
@@ -168,7 +152,7 @@ func BenchmarkInvoke(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		op := func() { cb.Value.Invoke() }
+		op := func() { safejs.Unsafe(cb.Value).Invoke() }
 		benchWarm(b, op)
 		b.ReportAllocs()
 		for b.Loop() {
