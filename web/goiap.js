@@ -132,13 +132,14 @@ function program(module) {
 /**
  * Starts fetching and compiling main.wasm now, while the page does the rest
  * of its start-up, and the Go program once it is compiled; pass the promise
- * to load({wasm}). The compiled module is kept by URL, so load({wasm: url})
- * reuses it too.
- * @param {string|URL} [url] default: main.wasm next to this file
+ * to load({wasm}). Given a URL, the compiled module is kept by URL, so
+ * load({wasm: url}) reuses it too; given a fetch the page already started
+ * (a Response or a promise of one), it is compiled while it streams.
+ * @param {string|URL|Response|Promise<Response>} [wasm] default: main.wasm next to this file
  * @returns {Promise<WebAssembly.Module>}
  */
-export function preload(url) {
-  const p = compile(url === undefined ? undefined : String(url));
+export function preload(wasm) {
+  const p = compile(wasm instanceof URL ? wasm.href : wasm);
   // The Go program needs nothing from the page to start: start it too.
   p.then(program).catch(() => {}); // load() reports failures
   return p;
