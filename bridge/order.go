@@ -30,7 +30,7 @@ type Order struct {
 // OrdersPage is one page of getCompletedOrRefundedOrders.
 type OrdersPage struct {
 	HasNext bool    `json:"hasNext"`
-	NextKey string  `json:"nextKey"` // "" on the last page
+	NextKey string  `json:"nextKey" js:"emptyIsNull"` // "" on the last page
 	Orders  []Order `json:"orders"`
 }
 

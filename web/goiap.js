@@ -19,7 +19,7 @@ const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 
 let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
-const programs = new WeakMap(); // the running Go program of each compiled main.wasm: its newClient
+let started; // the page's Go program, once started: a promise of its newClient
 let bootSeq = 0;
 
 // Promise.withResolvers for engines without it (Node 20): Go makes its
@@ -101,32 +101,28 @@ async function compile(wasm) {
   return modules.get(key);
 }
 
-// program starts main.wasm once per compiled module and resolves with its
-// newClient: one Go program serves every client of the page, and runs as
-// long as the page.
+// program starts the page's Go program from the first main.wasm that
+// compiled and resolves with its newClient: one program serves every client
+// of the page, and runs as long as the page.
 function program(module) {
-  let p = programs.get(module);
-  if (!p) {
-    p = (async () => {
-      const Go = await goRuntime();
-      const go = new Go();
-      const key = `__goiap_boot_${++bootSeq}`;
-      const instance = await WebAssembly.instantiate(module, go.importObject);
-      return new Promise((resolve, reject) => {
-        globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
-        go.argv = ['main.wasm', key];
-        go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
-        go.run(instance).then(() => {
-          delete globalThis[key];
-          programs.delete(module);
-          reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
-        });
+  started ??= (async () => {
+    const Go = await goRuntime();
+    const go = new Go();
+    const key = `__goiap_boot_${++bootSeq}`;
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    return new Promise((resolve, reject) => {
+      globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
+      go.argv = ['main.wasm', key];
+      go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
+      go.run(instance).then(() => {
+        delete globalThis[key];
+        started = undefined;
+        reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
       });
-    })();
-    p.catch(() => programs.delete(module));
-    programs.set(module, p);
-  }
-  return p;
+    });
+  })();
+  started.catch(() => { started = undefined; });
+  return started;
 }
 
 /**

@@ -230,21 +230,9 @@ func (a *app) close(_ []safejs.Value) any {
 	return p
 }
 
-func resultValue(r bridge.Result) map[string]any {
+func resultValue(r bridge.Result) any {
 	if r.Incomplete { // granted, but the app's success data was unusable
 		return map[string]any{"orderId": r.OrderID, "incomplete": true}
 	}
-	var icon any
-	if r.MiniAppIconURL != nil {
-		icon = *r.MiniAppIconURL
-	}
-	return map[string]any{
-		"orderId":        r.OrderID,
-		"displayName":    r.DisplayName,
-		"displayAmount":  r.DisplayAmount,
-		"amount":         r.Amount,
-		"currency":       r.Currency,
-		"fraction":       r.Fraction,
-		"miniAppIconUrl": icon,
-	}
+	return wire(r)
 }

@@ -51,9 +51,6 @@ var shapes = []reflect.Type{
 	reflect.TypeFor[bridge.SubscriptionInfo](),
 }
 
-// nullable are fields whose "" the client answers as null.
-var nullable = map[string]bool{"OrdersPage.NextKey": true}
-
 // generate returns the generated files by name.
 func generate() map[string][]byte {
 	codes := bridge.Codes()
@@ -84,7 +81,7 @@ func generate() map[string][]byte {
 				optional = "?"
 			}
 			typ := tsType(f.Type)
-			if nullable[t.Name()+"."+f.Name] {
+			if f.Tag.Get("js") == "emptyIsNull" { // the client answers "" as null
 				typ += " | null"
 			}
 			fmt.Fprintf(&ts, "  %s%s: %s;\n", name, optional, typ)
