@@ -29,8 +29,12 @@ trap cleanup EXIT
 if [[ -z "${TOSS_API:-}" ]]; then
   "$GO" build -o "$bin/tosssim" ./cmd/tosssim
   mkdir -p "$DATA/tosssim"
-  # The simulator prints one line with its URL; its log goes to stderr.
-  "$bin/tosssim" -addr 127.0.0.1:0 -data "$DATA/tosssim" >"$bin/tosssim.out" &
+  # The simulator prints one line with its URL; its log goes to stderr. In
+  # its own session, so Ctrl-C reaches only the server, which finishes its
+  # grants with the simulator still up; the trap stops the simulator after.
+  launch=()
+  command -v setsid >/dev/null 2>&1 && launch=(setsid)
+  "${launch[@]}" "$bin/tosssim" -addr 127.0.0.1:0 -data "$DATA/tosssim" >"$bin/tosssim.out" &
   sim_pid=$!
   for _ in $(seq 200); do
     TOSS_API=$(sed -n 's|^toss simulator: \(https://[^ ]*\)$|\1|p' "$bin/tosssim.out")

@@ -13,8 +13,9 @@ import (
 // ContentSecurityPolicy is the policy for the page: scripts only from our
 // origin, WebAssembly compilation allowed ('wasm-unsafe-eval', not
 // 'unsafe-eval'), the inline import map allowed by the hashes given, no
-// plugins, no framing, no <base> tricks, fetch only to our origin. Styles
-// may be inline: the sandbox checkout sheet injects its stylesheet.
+// plugins, no framing, no <base> tricks, fetch only to our origin, styles
+// only from files (and constructed stylesheets, which the sandbox checkout
+// sheet uses).
 func ContentSecurityPolicy(scriptHashes ...string) string {
 	script := "script-src 'self' 'wasm-unsafe-eval'"
 	for _, h := range scriptHashes {
@@ -23,7 +24,7 @@ func ContentSecurityPolicy(scriptHashes ...string) string {
 	return strings.Join([]string{
 		"default-src 'self'",
 		script,
-		"style-src 'self' 'unsafe-inline'",
+		"style-src 'self'",
 		"img-src 'self' data:",
 		"connect-src 'self'",
 		"object-src 'none'",

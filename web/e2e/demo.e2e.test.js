@@ -42,12 +42,15 @@ const tid = (id) => `[data-testid="${id}"]`;
 let tmp; // temp dir: the binaries, their data, the browser profile
 let server; // the grantserver child process
 let sim; // the tosssim child process
+let tossAPI; // https://127.0.0.1:PORT/ of the simulator
 let base; // http://127.0.0.1:PORT/
 let serverLog = '';
 let context;
 let page;
 const pageErrors = [];
 const dialogs = [];
+const cspViolations = []; // console messages about the Content-Security-Policy
+const wasmAnswers = []; // {status, encoding, type} of every main.wasm response
 
 async function mustExist(path, hint) {
   try {
@@ -87,9 +90,7 @@ function startProcess(bin, args, re) {
 async function startServer(addr = '127.0.0.1:0') {
   const data = join(tmp, 'data');
   const simData = join(data, 'tosssim');
-  const s = startProcess(join(tmp, 'tosssim'), ['-addr', '127.0.0.1:0', '-data', simData], /^toss simulator: (https:\/\/\S+\/)$/);
-  sim = s.child;
-  const tossAPI = await s.url;
+  tossAPI = await startSim();
   const g = startProcess(join(tmp, 'grantserver'), [
     '-dev', '-addr', addr, '-data', data, '-web', WEB, '-toss-api', tossAPI, '-refund-sweep', '0',
     '-mtls-cert', join(simData, 'client.pem'), '-mtls-key', join(simData, 'client-key.pem'), '-toss-ca', join(simData, 'ca.pem'),
@@ -105,6 +106,14 @@ async function stopProcess(child) {
   const t = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(t);
+}
+
+// startSim runs the simulator on addr (by default a free port) with its files
+// under the server's data directory.
+async function startSim(addr = '127.0.0.1:0') {
+  const s = startProcess(join(tmp, 'tosssim'), ['-addr', addr, '-data', join(tmp, 'data', 'tosssim')], /^toss simulator: (https:\/\/\S+\/)$/);
+  sim = s.child;
+  return s.url;
 }
 
 // The server first: it finishes its grants while the simulator still answers.
@@ -188,6 +197,12 @@ before(async () => {
   context.setDefaultTimeout(15_000);
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('response', async (r) => {
+    if (new URL(r.url()).pathname !== '/main.wasm') return;
+    const h = await r.allHeaders();
+    wasmAnswers.push({ status: r.status(), encoding: h['content-encoding'], type: h['content-type'] });
+  });
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   DOCS ??= join(tmp, 'screenshots');
   await mkdir(DOCS, { recursive: true });
@@ -221,6 +236,12 @@ test('the page loads, logs in, recovers nothing and lists the products', async (
   assert.equal(cookies[0].httpOnly, true);
   assert.equal(cookies[0].sameSite, 'Strict');
   assert.equal(await page.evaluate(() => document.cookie), '');
+  // main.wasm came brotli-compressed, and the page ran under its CSP.
+  assert.deepEqual(wasmAnswers[0], { status: 200, encoding: 'br', type: 'application/wasm' });
+  const doc = await fetch(base);
+  assert.match(doc.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+  assert.equal(doc.headers.get('x-content-type-options'), 'nosniff');
+  assert.deepEqual(cspViolations, []);
   for (const sku of ['item_coin_100', 'item_remove_ads', 'sub_premium_monthly']) {
     assert.ok(await page.locator(tid(`buy-${sku}`)).isVisible(), `a buy button for ${sku}`);
   }
@@ -593,6 +614,32 @@ test('forged grants from the page are refused with their codes and change nothin
   assert.deepEqual(theirMe.body, { userKey: otherUser, grants: 1, wallet: { balance: 100 } });
 });
 
+test('Toss going away mid-run: the grant waits (503), recovery grants it once when Toss is back', async () => {
+  const before = await wallet();
+  // A paid order the page has not granted yet: pending in the app.
+  const { orderId } = (await postJSON('/api/dev/toss/orders', { userKey: before.userKey, sku: 'item_coin_100' })).body;
+  await page.evaluate((id) => goiapDemo.app.addOrder('item_coin_100', { orderId: id }), orderId);
+
+  await stopProcess(sim); // Toss is gone
+  const down = await page.evaluate(() => goiapDemo.runRecovery());
+  assert.deepEqual(down.granted, []);
+  assert.deepEqual(down.failed.map((f) => f.orderId), [orderId]);
+  assert.equal((await api(`/api/grants/${encodeURIComponent(orderId)}`)).status, 404, 'no row while Toss cannot say');
+  const direct = await grantFromPage({ orderId, sku: 'item_coin_100' });
+  assert.deepEqual([direct.status, direct.body.code], [503, 'toss_unavailable']);
+  await page.evaluate(() => goiapDemo.refreshMe());
+  await walletAt(before.balance, before.grants);
+
+  assert.equal(await startSim(new URL(tossAPI).host), tossAPI, 'back on the same address');
+  const back = await page.evaluate(() => goiapDemo.runRecovery());
+  assert.deepEqual([back.granted, back.failed], [[orderId], []]);
+  await walletAt(before.balance + 100, before.grants + 1);
+  // Once: recovering again finds nothing, a repeat grant changes nothing.
+  assert.deepEqual(await page.evaluate(() => goiapDemo.runRecovery().then((r) => [r.granted, r.failed])), [[], []]);
+  assert.equal((await grantFromPage({ orderId, sku: 'item_coin_100' })).status, 200);
+  assert.deepEqual(await me(), { userKey: before.userKey, grants: before.grants + 1, wallet: { balance: before.balance + 100 } });
+});
+
 test('a restart of the server and the simulator keeps everything', async () => {
   const before = await wallet();
   const grants = await api('/api/grants');
@@ -609,6 +656,8 @@ test('a restart of the server and the simulator keeps everything', async () => {
   assert.deepEqual((await api('/api/grants')).body, grants.body, 'the same ledger');
   await page.waitForSelector(`${tid('recovery')}[data-state="done"]`);
   assert.equal(await page.getAttribute(tid('recovery'), 'data-failed'), '0');
+  // The reload revalidated main.wasm (304) or took it from the cache.
+  assert.ok(wasmAnswers.length >= 2 && wasmAnswers.every((a) => a.status === 200 || a.status === 304), JSON.stringify(wasmAnswers));
 
   // The simulator kept its users: the same user buys on. (The refund sweep
   // resumes once the stopped instance's sweep lease expires, 30 s: not
@@ -616,6 +665,7 @@ test('a restart of the server and the simulator keeps everything', async () => {
   const orderId = await buyCoins();
   await walletAt(before.balance + 100, before.grants + 1);
   assert.equal((await api(`/api/grants/${encodeURIComponent(orderId)}`)).body.userKey, before.userKey);
+  assert.deepEqual(cspViolations, []);
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(dialogs, []);
 });
