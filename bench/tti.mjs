@@ -22,6 +22,9 @@
 // called it.
 //
 //   node bench/tti.mjs --bin bench/out/bin --hello bench/out/hello.wasm [--runs 5]
+//
+// TTI_DEBUG=1 prints every request of every visit (start → end, status,
+// bytes) and the page's own resource timings for the .wasm.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
