@@ -114,3 +114,17 @@ func decodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
 	}
 	return info, nil
 }
+
+// Recovery is what one Recover did.
+type Recovery struct {
+	Granted []string          `json:"granted"` // granted and completed
+	Failed  []RecoveryFailure `json:"failed"`  // still pending
+}
+
+// RecoveryFailure is an order Recover could not finish; it stays pending
+// and the next Recover tries it again.
+type RecoveryFailure struct {
+	OrderID string `json:"orderId"`
+	Code    Code   `json:"code"`
+	Err     error  `json:"-"`
+}

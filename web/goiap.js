@@ -143,16 +143,8 @@ export function preload(wasm) {
 
 /**
  * Makes one client. Each call makes an independent client, so several may
- * live side by side; they share one Go program.
- *
- * @param {object} opts
- * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Promise} [opts.wasm] main.wasm, or a
- *   promise of one of these the page started early (e.g. WebAssembly.compileStreaming(fetch(url)));
- *   default: next to this file
- * @param {object} opts.sdk the SDK module namespace (uses sdk.IAP and sdk.isMinVersionSupported)
- * @param {string} [opts.grantURL] the partner grant endpoint, default '/api/grant'
- * @param {number} [opts.grantTimeoutMs] default 25000 (the Toss app gives up at 30 s)
- * @param {typeof fetch} [opts.fetch] default globalThis.fetch
+ * live side by side; they share one Go program. The options, the client and
+ * its results are described in goiap.d.ts.
  */
 export async function load(opts = {}) {
   const { sdk, wasm } = opts;
@@ -197,39 +189,13 @@ class Client {
     }
   }
 
-  /**
-   * Buys one product. Resolves with the SDK's result fields: orderId,
-   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
-   * @param {string} sku
-   * @param {{signal?: AbortSignal}} [opts]
-   */
+  // The calls: see goiap.d.ts for what each resolves with.
   buy(sku, { signal } = {}) { return this.#call('buy', signal, sku); }
-
-  /**
-   * Buys a subscription, with the same guarantees as buy(); the grant
-   * request also carries subscriptionId.
-   * @param {string} sku
-   * @param {{offerId?: string, signal?: AbortSignal}} [opts]
-   */
   subscribe(sku, { offerId, signal } = {}) { return this.#call('subscribe', signal, sku, offerId ?? null); }
-
-  /** The products on sale: {sku, type, displayName, displayAmount, iconUrl, description, renewalCycle?, offers?}[]. */
   products({ signal } = {}) { return this.#call('products', signal); }
-
-  /** Orders paid for and not yet granted: {orderId, sku, paymentCompletedDate}[]. */
   pendingOrders({ signal } = {}) { return this.#call('pendingOrders', signal); }
-
-  /**
-   * Grants every pending order through grantURL and completes the granted
-   * ones. Call it on every entry. Resolves with {granted: orderId[],
-   * failed: {orderId, code}[]}; failed orders stay pending.
-   */
   recover({ signal } = {}) { return this.#call('recover', signal); }
-
-  /** One page of completed and refunded orders: {hasNext, nextKey, orders[]}. */
   orders({ key, signal } = {}) { return this.#call('orders', signal, key ?? null); }
-
-  /** A subscription order's state: {catalogId, status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible}. */
   subscriptionInfo(orderId, { signal } = {}) { return this.#call('subscriptionInfo', signal, orderId); }
 
   /** What the client holds: both 0 when idle. */

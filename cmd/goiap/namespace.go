@@ -85,15 +85,7 @@ func (a *app) recover(ctx context.Context, _ []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	granted := make([]any, len(r.Granted))
-	for i, id := range r.Granted {
-		granted[i] = id
-	}
-	failed := make([]any, len(r.Failed))
-	for i, f := range r.Failed {
-		failed[i] = map[string]any{"orderId": f.OrderID, "code": string(f.Code)}
-	}
-	return map[string]any{"granted": granted, "failed": failed}, nil
+	return wire(r), nil
 }
 
 func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {

@@ -49,6 +49,8 @@ var shapes = []reflect.Type{
 	reflect.TypeFor[bridge.Order](),
 	reflect.TypeFor[bridge.OrdersPage](),
 	reflect.TypeFor[bridge.SubscriptionInfo](),
+	reflect.TypeFor[bridge.Recovery](),
+	reflect.TypeFor[bridge.RecoveryFailure](),
 }
 
 // generate returns the generated files by name.
@@ -92,6 +94,9 @@ func generate() map[string][]byte {
 }
 
 func tsType(t reflect.Type) string {
+	if t == reflect.TypeFor[bridge.Code]() {
+		return "Code"
+	}
 	if vals, ok := enums[t]; ok {
 		return "'" + strings.Join(vals, "' | '") + "'"
 	}
