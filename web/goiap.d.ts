@@ -9,8 +9,9 @@ export type {
 } from './wire.gen.js';
 export { CODES } from './wire.gen.js';
 
-/** main.wasm in any form load() accepts. */
-export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+/** main.wasm in any form load() accepts, or a promise of one the page started early (see preload). */
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module
+  | PromiseLike<string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module>;
 
 export interface LoadOptions {
   /** main.wasm; default: next to goiap.js. */
@@ -82,6 +83,14 @@ export interface IAPError extends Error {
 
 /** Makes one client; clients share one Go program. */
 export function load(opts: LoadOptions): Promise<Client>;
+
+/**
+ * Starts fetching and compiling main.wasm now, and the Go program once it is
+ * compiled, while the page does the rest of its start-up; pass the promise to
+ * load({wasm}). A URL is fetched (and its module kept by URL); a fetch the
+ * page already started is compiled while it streams.
+ */
+export function preload(wasm?: string | URL | Response | PromiseLike<Response>): Promise<WebAssembly.Module>;
 
 /** An Error with a code, as every rejection from a client is. */
 export function iapError(code: Code, message?: string, orderId?: string): IAPError;

@@ -61,21 +61,31 @@ async function goRuntime() {
   return runtime;
 }
 
-async function readURL(url) {
+// compileResponse compiles main.wasm as it arrives when the server says
+// application/wasm (streaming compilation needs that type), else once whole.
+async function compileResponse(res) {
+  if (!res.ok) throw iapError('SDK_UNAVAILABLE', `cannot fetch ${res.url || 'main.wasm'}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\s*(;|$)/i.test(type)) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+async function compileURL(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+    return WebAssembly.compile(await readFile(url));
   }
-  const res = await fetch(url);
-  if (!res.ok) throw iapError('SDK_UNAVAILABLE', `cannot fetch ${url}: HTTP ${res.status}`);
-  return res.arrayBuffer();
+  return compileResponse(await fetch(url));
 }
 
 async function compile(wasm) {
+  // A promise the page started early (of a Response, a Module or bytes):
+  // the download and compilation overlap the rest of the page's start.
+  if (wasm && typeof wasm.then === 'function') return compile(await wasm);
   if (wasm instanceof WebAssembly.Module) return wasm;
-  if (typeof Response !== 'undefined' && wasm instanceof Response) {
-    return WebAssembly.compile(await wasm.arrayBuffer());
-  }
+  if (typeof Response !== 'undefined' && wasm instanceof Response) return compileResponse(wasm);
   if (wasm instanceof ArrayBuffer) return WebAssembly.compile(wasm);
   if (ArrayBuffer.isView(wasm)) { // any view, DataView too (compile takes typed arrays only)
     return WebAssembly.compile(new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength));
@@ -84,7 +94,7 @@ async function compile(wasm) {
   const url = new URL(wasm ?? './main.wasm', wasm === undefined ? import.meta.url : base);
   const key = url.href;
   if (!modules.has(key)) {
-    const p = readURL(url).then((bytes) => WebAssembly.compile(bytes));
+    const p = compileURL(url);
     p.catch(() => modules.delete(key));
     modules.set(key, p);
   }
@@ -103,7 +113,7 @@ function program(module) {
     return new Promise((resolve, reject) => {
       globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
       go.argv = ['main.wasm', key];
-      go.env = {};
+      go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
       go.run(instance).then(() => {
         delete globalThis[key];
         started = undefined;
@@ -113,6 +123,22 @@ function program(module) {
   })();
   started.catch(() => { started = undefined; });
   return started;
+}
+
+/**
+ * Starts fetching and compiling main.wasm now, while the page does the rest
+ * of its start-up, and the Go program once it is compiled; pass the promise
+ * to load({wasm}). Given a URL, the compiled module is kept by URL, so
+ * load({wasm: url}) reuses it too; given a fetch the page already started
+ * (a Response or a promise of one), it is compiled while it streams.
+ * @param {string|URL|Response|Promise<Response>} [wasm] default: main.wasm next to this file
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export function preload(wasm) {
+  const p = compile(wasm instanceof URL ? wasm.href : wasm);
+  // The Go program needs nothing from the page to start: start it too.
+  p.then(program).catch(() => {}); // load() reports failures
+  return p;
 }
 
 /**
