@@ -27,5 +27,3 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 )
 
-// safejs without fmt: see third_party/safejs/PATCHES.md.
-replace github.com/hack-pad/safejs => ./third_party/safejs

@@ -26,15 +26,20 @@ var linkable = map[string]bool{
 	// cmd/goiap writes the JS results from the bridge structs' json tags:
 	// about 14 KB of main.wasm after brotli (measured when it came in).
 	"reflect": true,
-	// The JS boundary.
+	// The JS boundary. safejs imports fmt (and with it os, path, io/fs,
+	// slices, cmp): listed for safejs only, see ownHeavy.
 	"github.com/hack-pad/safejs": true, "github.com/hack-pad/safejs/internal/catch": true,
 	"github.com/hack-pad/safejs/internal/stackerr": true,
+	"fmt": true, "os": true, "path": true, "io/fs": true, "slices": true, "cmp": true,
 }
 
-// heavy are packages that once were in main.wasm and cost more than they
-// gave: fmt (with its tables, about 70 KB after brotli, reflect included),
-// os and runtime/debug (which links fmt and os).
-var heavy = []string{"fmt", "os", "runtime/debug", "encoding/json", "net/http", "log", "sort"}
+// heavy are packages that cost more than they give in main.wasm.
+var heavy = []string{"runtime/debug", "encoding/json", "net/http", "log", "sort"}
+
+// ownHeavy are packages goiap's own wasm packages must not import: safejs
+// imports fmt, but the linker keeps only what is called, so goiap calling
+// fmt or os itself would add their tables (about 70 KB after brotli).
+var ownHeavy = []string{"fmt", "os"}
 
 func TestWasmLinksOnlyListedPackages(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", ".")
@@ -45,6 +50,19 @@ func TestWasmLinksOnlyListedPackages(t *testing.T) {
 	require.Contains(t, deps, "syscall/js", "the listing is for js/wasm")
 	for _, h := range heavy {
 		require.NotContains(t, deps, h, "%s must not come back into main.wasm", h)
+	}
+	own := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}: {{join .Imports \" \"}}", ".")
+	own.Env = cmd.Env
+	out, err = own.CombinedOutput()
+	require.NoError(t, err, string(out))
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ": ")
+		if !strings.HasPrefix(pkg, "github.com/goiap/goiap") {
+			continue
+		}
+		for _, h := range ownHeavy {
+			require.NotContains(t, strings.Fields(imports), h, "%s imports %s", pkg, h)
+		}
 	}
 	for _, dep := range deps {
 		if strings.HasPrefix(dep, "internal/") || strings.HasPrefix(dep, "runtime/internal/") ||
