@@ -44,8 +44,10 @@ type Config struct {
 	Timeout time.Duration
 	// MaxAttempts is how many times a call is tried, default 3.
 	MaxAttempts int
-	// RequestsPerMinute is the client-side rate limit, default 2400: Toss
-	// allows 3,000 a minute per mini-app across all partner APIs.
+	// RequestsPerMinute is the client-side rate limit of this Client (a
+	// token bucket with a burst of one second's worth), default 2400: Toss
+	// allows 3,000 a minute per mini-app across all partner APIs, so
+	// processes sharing a mini-app should share that budget between them.
 	RequestsPerMinute int
 	// MinBackoff is the first wait between attempts, default 100ms; it
 	// doubles with each retry, with jitter, up to MaxBackoff (default 5s).

@@ -81,7 +81,16 @@ func (e *Error) Is(target error) bool {
 		if e.Code == "invalid_grant" {
 			return true
 		}
-		return e.login && !e.unavailable() && e.HTTPStatus < 500
+		if !e.login || e.unavailable() {
+			return false
+		}
+		// A refusal says so: a FAIL envelope or OAuth error, or a bare
+		// 400/401/403. A bare 404 or 415 is a configuration error instead.
+		switch e.HTTPStatus {
+		case 400, 401, 403:
+			return true
+		}
+		return e.Code != ""
 	}
 	return false
 }

@@ -23,7 +23,9 @@ import (
 //	DELETE /sim/v1/faults                       → {}
 //	GET    /sim/v1/calls?path=P                 → {"path","calls"}
 //
-// Errors answer {"code","message"} with a 4xx status.
+// A fault is {"path","times","latencyMillis","drop","overLimit",
+// "retryAfterSeconds","oauthError","code","reason","httpStatus"}, every field
+// optional (see Fault). Errors answer {"code","message"} with a 4xx status.
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /sim/v1/users", func(w http.ResponseWriter, r *http.Request) {
