@@ -75,14 +75,12 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
-	raw := safejs.Unsafe(sdk)
-	if t := raw.Type(); t == js.TypeObject || t == js.TypeFunction {
-		if v, err := sdk.Get("IAP"); err == nil && v.Type() == safejs.TypeObject {
-			c.iap = safejs.Unsafe(v)
-		}
-		if v, err := sdk.Get("isMinVersionSupported"); err == nil && v.Type() == safejs.TypeFunction {
-			c.isMin = safejs.Unsafe(v)
-		}
+	ns := wasm.JS(sdk)
+	if v := ns.Get("IAP"); v.Type() == wasm.TypeObject {
+		c.iap = safejs.Unsafe(wasm.Unwrap(v))
+	}
+	if v := ns.Get("isMinVersionSupported"); v.Type() == wasm.TypeFunction {
+		c.isMin = safejs.Unsafe(wasm.Unwrap(v))
 	}
 	return c, nil
 }
@@ -136,11 +134,11 @@ func (c *Client) method(name string) (js.Value, *Error) {
 	if c.iap.Type() != js.TypeObject {
 		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP namespace", "", nil)
 	}
-	m := c.iap.Get(name)
-	if m.Type() != js.TypeFunction {
+	m := wasm.JS(safejs.Safe(c.iap)).Get(name)
+	if m.Type() != wasm.TypeFunction {
 		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP."+name, "", nil)
 	}
-	return m, nil
+	return safejs.Unsafe(wasm.Unwrap(m)), nil
 }
 
 // supports asks the SDK whether the app meets m. Failing to ask (no

@@ -135,9 +135,15 @@ func (f *flow) open() *Error {
 	return nil
 }
 
-// onGrant is the SDK's processProductGrant. It answers at once with a
-// Promise that always resolves true or false: the SDK loses a rejection.
-func (f *flow) onGrant(args []safejs.Value) any {
+// onGrant is the SDK's processProductGrant. It answers at once, false or a
+// Promise that always resolves true or false, whatever it is handed: the
+// SDK loses a rejection, and the purchase would hang until the app gives up.
+func (f *flow) onGrant(args []safejs.Value) (answer any) {
+	defer func() {
+		if r := recover(); r != nil {
+			answer = false
+		}
+	}()
 	var arg wasm.Value = wasm.Go(wasm.Missing)
 	if len(args) > 0 {
 		arg = wasm.JS(args[0])
@@ -174,7 +180,9 @@ func (f *flow) onGrant(args []safejs.Value) any {
 	return p
 }
 
-// onEvent takes the SDK's events; only success ends the flow.
+// onEvent takes the SDK's events; only success ends the flow. Once this
+// flow's grant answered true the purchase succeeds, whatever the success
+// data looks like: a granted order is never reported as a failure.
 func (f *flow) onEvent(args []safejs.Value) any {
 	if f.legacy {
 		defer f.c.cbs.Remove(f.grantID) // the app has answered: no grant can come after this
@@ -189,18 +197,20 @@ func (f *flow) onEvent(args []safejs.Value) any {
 	data := ev.Get("data")
 	res, derr := DecodeResult(data)
 	if derr != nil {
-		orderID := data.Get("orderId").Str()
-		if orderID == "" {
-			orderID = f.knownOrderID()
+		res = Result{OrderID: data.Get("orderId").Str(), Incomplete: true}
+		if res.OrderID == "" {
+			res.OrderID = f.knownOrderID()
 		}
-		f.settle(nil, newError(ErrInvalidResponse, "malformed success data: "+derr.Error(), orderID, derr))
-		return nil
 	}
 	f.mu.Lock()
 	g := f.grants[res.OrderID]
 	f.mu.Unlock()
 	if g == nil {
-		f.settle(nil, newError(ErrInvalidResponse, "success for an order that was never granted", res.OrderID, nil))
+		msg := "success for an order that was never granted"
+		if derr != nil {
+			msg = "malformed success data: " + derr.Error()
+		}
+		f.settle(nil, newError(ErrInvalidResponse, msg, res.OrderID, derr))
 		return nil
 	}
 	// Success counts only if our grant said true: the legacy path reports
@@ -208,9 +218,12 @@ func (f *flow) onEvent(args []safejs.Value) any {
 	// for off the event loop; one that has answered (the usual case) is
 	// settled here, without a goroutine.
 	decide := func() {
-		if g.ok {
+		switch {
+		case g.ok:
 			f.settle(&res, nil)
-		} else {
+		case derr != nil:
+			f.settle(nil, newError(ErrInvalidResponse, "malformed success data: "+derr.Error(), res.OrderID, derr))
+		default:
 			f.settle(nil, newError(ErrProductNotGrantedByPartner, "the grant answered false", res.OrderID, nil))
 		}
 	}

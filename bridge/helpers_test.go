@@ -215,7 +215,8 @@ func (g *grants) orders() []string {
 	return append([]string(nil), g.calls...)
 }
 
-func grantTrue(context.Context, string) (bool, error) { return true, nil }
+func grantTrue(context.Context, string) (bool, error)  { return true, nil }
+func grantFalse(context.Context, string) (bool, error) { return false, nil }
 
 // asError checks err is an *Error of code, matched as errors.Is and
 // errors.As and bridge.CodeOf all see it.

@@ -403,30 +403,44 @@ func TestSandboxOldVersion(t *testing.T) {
 }
 
 func TestMalformedSuccess(t *testing.T) {
-	t.Run("wrong field type", func(t *testing.T) {
+	t.Run("granted: resolves with the order id", func(t *testing.T) {
 		e := newEnv(t)
 		done := e.purchase(context.Background(), "coin_100", grantTrue)
 		co := e.next()
-		_, err := co.Purchased("order-11")
+		_, err := co.Purchased("order-10")
 		require.NoError(t, err)
+		require.NoError(t, co.Emit(map[string]any{"type": "success", "data": map[string]any{"orderId": "order-10", "amount": "1000"}}))
+		o := e.outcome(done)
+		require.NoError(t, o.err)
+		assert.Equal(t, bridge.Result{OrderID: "order-10", Incomplete: true}, o.res)
+	})
+	// A grant that answers false, with the success data sent while it runs.
+	refusedWith := func(t *testing.T, orderID string, ev map[string]any) *bridge.Error {
+		e := newEnv(t)
+		called, release := make(chan struct{}), make(chan struct{})
+		done := e.purchase(context.Background(), "coin_100", func(context.Context, string) (bool, error) {
+			close(called)
+			<-release
+			return false, nil
+		})
+		co := e.next()
+		go func() { _, _ = co.Purchased(orderID) }()
+		<-called
+		require.NoError(t, co.Emit(ev))
+		close(release)
+		return asError(t, e.outcome(done).err, bridge.ErrInvalidResponse)
+	}
+	t.Run("wrong field type, grant refused", func(t *testing.T) {
 		data := map[string]any{"orderId": "order-11", "displayName": "Coins", "displayAmount": "1,000원",
 			"amount": "1000", "currency": "KRW", "fraction": 0}
-		require.NoError(t, co.Emit(map[string]any{"type": "success", "data": data}))
-		be := asError(t, e.outcome(done).err, bridge.ErrInvalidResponse)
+		be := refusedWith(t, "order-11", map[string]any{"type": "success", "data": data})
 		assert.Equal(t, "order-11", be.OrderID)
 		var de *wasm.DecodeError
 		require.ErrorAs(t, be, &de)
 		assert.Equal(t, "data.amount", de.Path)
-		assert.True(t, co.CleanedUp())
 	})
-	t.Run("no data", func(t *testing.T) {
-		e := newEnv(t)
-		done := e.purchase(context.Background(), "coin_100", grantTrue)
-		co := e.next()
-		_, err := co.Purchased("order-12")
-		require.NoError(t, err)
-		require.NoError(t, co.Emit(map[string]any{"type": "success"}))
-		be := asError(t, e.outcome(done).err, bridge.ErrInvalidResponse)
+	t.Run("no data, grant refused", func(t *testing.T) {
+		be := refusedWith(t, "order-12", map[string]any{"type": "success"})
 		assert.Equal(t, "order-12", be.OrderID, "the order known from the flow")
 	})
 	t.Run("success for an order never granted", func(t *testing.T) {

@@ -13,6 +13,9 @@ type Result struct {
 	Currency       string  `json:"currency"` // ISO 4217
 	Fraction       int     `json:"fraction"` // digits after the decimal point
 	MiniAppIconURL *string `json:"miniAppIconUrl"`
+	// Incomplete: the order was granted but the app's success data was
+	// unusable, so only OrderID is known. The purchase still succeeded.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // DecodeResult reads a success event's data. It never panics: data of the

@@ -8,9 +8,14 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
+// Every read of untrusted data goes through a JS function call: syscall/js
+// turns an exception thrown by a call into a Go panic that safejs returns as
+// an error, while a plain property read (valueGet, valueIndex, valueLength)
+// lets a throwing getter or Proxy trap unwind through the Go program itself.
 var (
-	jsArray  = js.Global().Get("Array")
-	jsObject = js.Global().Get("Object")
+	jsArray   = safejs.Safe(js.Global().Get("Array"))
+	jsObject  = safejs.Safe(js.Global().Get("Object"))
+	jsReflect = safejs.Safe(js.Global().Get("Reflect"))
 )
 
 // JS adapts a safejs.Value to [Value]. Its type is read from the value's
@@ -73,7 +78,12 @@ func (j jsValue) resolve() Value {
 
 func (j jsValue) Type() Type {
 	if j.t == typeObjectOrArray {
-		if jsArray.Call("isArray", safejs.Unsafe(j.v)).Bool() {
+		// isArray throws on a revoked Proxy: that reads as "other".
+		is, err := jsArray.Call("isArray", j.v)
+		if err != nil {
+			return TypeOther
+		}
+		if b, _ := is.Bool(); b {
 			return TypeArray
 		}
 		return TypeObject
@@ -87,33 +97,35 @@ func (j jsValue) Get(key string) Value {
 	default:
 		return JS(safejs.Undefined())
 	}
-	v, err := j.v.Get(key) // a throwing getter or Proxy trap reads as undefined
+	return JS(j.get(key))
+}
+
+// get is Reflect.get: a throwing getter or Proxy trap reads as undefined.
+func (j jsValue) get(key any) safejs.Value {
+	v, err := jsReflect.Call("get", j.v, key)
 	if err != nil {
-		return JS(safejs.Undefined())
+		return safejs.Undefined()
 	}
-	return JS(v)
+	return v
 }
 
 func (j jsValue) Index(i int) Value {
 	if i < 0 || j.Type() != TypeArray {
 		return JS(safejs.Undefined())
 	}
-	v, err := j.v.Index(i)
-	if err != nil {
-		return JS(safejs.Undefined())
-	}
-	return JS(v)
+	return JS(j.get(i))
 }
 
 func (j jsValue) Len() int {
 	if j.Type() != TypeArray {
 		return 0
 	}
-	n, err := j.v.Length()
-	if err != nil || n < 0 {
+	// length of a Proxy may be anything: only a safe integer counts.
+	n := JS(j.get("length")).Num()
+	if n < 0 || n > 1<<31 || n != float64(int(n)) {
 		return 0
 	}
-	return n
+	return int(n)
 }
 
 func (j jsValue) Str() string {
@@ -144,7 +156,7 @@ func (j jsValue) Keys() []string {
 	if j.Type() != TypeObject {
 		return nil
 	}
-	keys, err := safejs.Safe(jsObject).Call("keys", j.v)
+	keys, err := jsObject.Call("keys", j.v)
 	if err != nil {
 		return nil
 	}

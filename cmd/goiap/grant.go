@@ -47,18 +47,17 @@ func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string
 	stop := context.AfterFunc(ctx, func() { ac.Call("abort") })
 	defer stop()
 
-	var pending js.Value
-	if err := wasm.Catch(func() {
-		pending = g.fetch.Invoke(g.url, js.ValueOf(map[string]any{
-			"method":  "POST",
-			"headers": jsonHeaders,
-			"body":    body,
-			"signal":  ac.Get("signal"),
-		}))
-	}); err != nil {
+	pending, err := safejs.Safe(g.fetch).Invoke(js.ValueOf(g.url), js.ValueOf(map[string]any{
+		"method":      "POST",
+		"headers":     jsonHeaders,
+		"body":        body,
+		"credentials": "same-origin", // the session cookie identifies the user
+		"signal":      ac.Get("signal"),
+	}))
+	if err != nil {
 		return false, err
 	}
-	resp, err := g.await.Await(ctx, pending)
+	resp, err := g.await.Await(ctx, safejs.Unsafe(pending))
 	if err != nil {
 		return false, err
 	}
@@ -67,11 +66,11 @@ func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string
 	if status < 200 || status > 299 {
 		return false, errors.New("grant endpoint answered " + strconv.Itoa(status))
 	}
-	var parsing js.Value
-	if err := wasm.Catch(func() { parsing = safejs.Unsafe(wasm.Unwrap(r)).Call("json") }); err != nil {
+	parsing, err := wasm.Unwrap(r).Call("json")
+	if err != nil {
 		return false, err
 	}
-	answer, err := g.await.Await(ctx, parsing)
+	answer, err := g.await.Await(ctx, safejs.Unsafe(parsing))
 	if err != nil {
 		return false, err
 	}

@@ -236,6 +236,9 @@ func (a *app) close(_ []safejs.Value) any {
 }
 
 func resultValue(r bridge.Result) map[string]any {
+	if r.Incomplete { // granted, but the app's success data was unusable
+		return map[string]any{"orderId": r.OrderID, "incomplete": true}
+	}
 	var icon any
 	if r.MiniAppIconURL != nil {
 		icon = *r.MiniAppIconURL

@@ -179,6 +179,12 @@ export function enableChaos(app, opts = {}) {
     () => ({ orderId: maybeHuge(''), displayName: 'n', displayAmount: 'a', amount: 1, currency: 'KRW', fraction: 0 }),
     () => ({ orderId: `${orderId}-other`, displayName: 'n', displayAmount: 'a', amount: 1, currency: 'KRW', fraction: 0 }),
     () => [orderId],
+    // Hostile values: the client must not crash or hang on them.
+    () => new Proxy({}, { get() { throw new Error('hostile getter'); } }),
+    () => Object.defineProperty({ orderId, displayName: 'n', displayAmount: 'a', currency: 'KRW', fraction: 0 }, 'amount', { get() { throw new Error('hostile getter'); }, enumerable: true }),
+    () => ({ orderId, displayName: 'n', displayAmount: 'a', amount: 1n, currency: 'KRW', fraction: 0 }),
+    () => { const d = { orderId, displayName: 'n', displayAmount: 'a', currency: 'KRW', fraction: 0 }; d.amount = d; return d; },
+    () => ({ orderId: `${orderId}\ud800`, displayName: 'n', displayAmount: 'a', amount: 1, currency: 'KRW', fraction: 0 }),
   ])();
   const garbageError = () => pick([
     () => 'USER_CANCELED',

