@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-browser chromium bench soak clean
+.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser chromium bench soak compat clean
 
 build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
 
@@ -28,7 +28,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
-test: build test-go test-go-wasm test-node test-browser
+test: build test-go test-go-wasm test-node test-node-floor test-browser
 
 test-go:
 	$(GO) vet ./...
@@ -40,6 +40,23 @@ test-go-wasm:
 
 test-node: build
 	cd web && node --test --test-concurrency=1 test/*.test.js
+
+# The supported floor, SDK 2.0.1, installed into its own directory (never
+# into web/'s lockfile): the flows and the version gates, where releases
+# differ; make compat runs everything on every 2.x release.
+FLOOR_SDK := 2.0.1
+FLOOR_DIR := .cache/sdk/$(FLOOR_SDK)
+test-node-floor: build $(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/package.json
+	cd web && GOIAP_SDK_DIR=$(CURDIR)/$(FLOOR_DIR) node --test --test-concurrency=1 \
+	  test/smoke.test.js test/purchase.test.js test/recover.test.js test/subscription.test.js test/versions.test.js
+
+$(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/package.json:
+	npm install --prefix $(FLOOR_DIR) --no-save --no-package-lock --no-audit --no-fund \
+	  @apps-in-toss/web-bridge@$(FLOOR_SDK) @apps-in-toss/bridge-core@$(FLOOR_SDK)
+
+# Every 2.x release, one after another; updates the README's table.
+compat: build
+	bash compat/run.sh
 
 # The browser test drives Debian's chromium; no test tool downloads a browser.
 test-browser: build chromium
