@@ -64,7 +64,7 @@ for (let i = 0; i < FLOWS; i++) {
       points.push({
         flows: n, inFlight: stats.inFlight, liveCallbacks: stats.liveCallbacks, dropped: stats.dropped, panics: stats.panics,
         sdkListeners: app.listenerCount(), heapInUse: mem.heapInUse, heapAlloc: mem.heapAlloc,
-        heapObjects: mem.heapObjects, goroutines: mem.goroutines, jsValues: debug.jsValues(),
+        heapObjects: mem.heapObjects, goroutines: mem.goroutines, jsValues: debug.jsValues?.() ?? 0,
       });
     }
   }

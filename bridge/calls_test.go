@@ -188,18 +188,12 @@ func TestCallsCancelled(t *testing.T) {
 			assert.Zero(t, s.Dropped)
 
 			require.NoError(t, e.c.Close())
-			select {
-			case <-e.c.Done():
-				t.Fatal("Done closed while JS still holds the orphaned await")
-			case <-time.After(20 * time.Millisecond):
-			}
-			e.sdk.Close() // rejects the unanswered call
-			select {
+			select { // Go owes JS nothing: the await was given up
 			case <-e.c.Done():
 			case <-time.After(wait):
-				t.Fatal("Done never closed after the Promise settled")
+				t.Fatal("Done never closed")
 			}
-			assert.Equal(t, 1, e.c.Stats().Dropped, "the late rejection was dropped")
+			e.sdk.Close() // rejects the unanswered call: ignored, never a released function
 		})
 	}
 }

@@ -30,6 +30,7 @@ type grantCall struct {
 // runGrant runs grant under timeout and always comes back with an answer.
 func runGrant(grant func(ctx context.Context) (bool, error), timeout time.Duration) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer wasm.DropStaleTimeout() // after cancel: the deadline's JS timeout must not outlive it
 	defer cancel()
 	answer := make(chan bool, 1) // buffered: a grant that outlives its deadline must not leak blocked
 	go func() {

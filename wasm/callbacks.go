@@ -24,28 +24,61 @@ type Callback struct {
 	Value js.Value
 }
 
-// Callbacks routes JS calls to Go handlers through one js.Func, so that a
-// handler can be forgotten the moment its flow ends: each handler is handed
-// to JS as dispatch.bind(undefined, id), and a call for an id that is gone is
-// dropped and counted. This gives what releasing a js.Func per callback
-// cannot: JS may keep a stale reference (an SDK listener that fires late, a
-// promise that settles after its awaiter gave up) without ever reaching a
-// released function.
+// router is the one js.Func of the program: every handler is handed to JS
+// as router.bind(undefined, owner, id). It is never released, so a stale
+// reference JS keeps (an SDK listener that fires late, a promise that
+// settles after its awaiter gave up, a client's function called after its
+// close) reaches a live function and is dropped, never a released one.
+var router struct {
+	fn     js.Value
+	bind   js.Value
+	mu     sync.Mutex
+	next   uint32
+	owners map[uint32]*Callbacks
+}
+
+func init() {
+	router.owners = map[uint32]*Callbacks{}
+	f, err := FuncOf(route)
+	if err != nil { // cannot happen while the program runs
+		panic(err)
+	}
+	router.fn = f.Value()
+	router.bind = router.fn.Get("bind")
+}
+
+func route(_ safejs.Value, args []safejs.Value) any {
+	if len(args) < 2 {
+		return nil
+	}
+	owner, err1 := args[0].Float()
+	id, err2 := args[1].Float()
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	router.mu.Lock()
+	c := router.owners[uint32(owner)]
+	router.mu.Unlock()
+	if c == nil {
+		return nil // its owner is gone: nothing waits for this call
+	}
+	return c.dispatch(uint32(id), args[2:])
+}
+
+// Callbacks routes JS calls to one owner's Go handlers, so a handler can be
+// forgotten the moment its flow ends: a call for an id that is gone is
+// dropped and counted.
 //
 // Close refuses new handlers and drops plain ones at once, but settle pairs
 // (see AddSettle) and handlers marked with Keep live on until JS calls them
 // or they are removed: an await in progress still gets its answer, and a
-// flow that must still reach Go (a grant after payment) still does. The one
-// js.Func is released when the last of them is gone.
+// flow that must still reach Go (a grant after payment) still does.
 type Callbacks struct {
-	fn      *Func
-	fnValue js.Value
-	bind    js.Value
+	owner uint32
 
 	mu       sync.Mutex
 	next     uint32
 	handlers map[uint32]entry
-	orphans  map[uint32]uint32 // id → pair, for pairs given up in Go that JS has yet to call
 	dropped  int
 	promises int // handed to JS by Promise and not yet settled
 	closed   bool
@@ -58,28 +91,18 @@ type entry struct {
 	keep bool   // survives Close
 }
 
-// NewCallbacks makes a router with its one js.Func.
+// NewCallbacks makes a router for one owner.
 func NewCallbacks() (*Callbacks, error) {
-	c := &Callbacks{handlers: map[uint32]entry{}, orphans: map[uint32]uint32{}, released: make(chan struct{})}
-	fn, err := FuncOf(c.dispatch)
-	if err != nil {
-		return nil, err
-	}
-	c.fn = fn
-	c.fnValue = fn.Value()
-	c.bind = c.fnValue.Get("bind")
+	c := &Callbacks{handlers: map[uint32]entry{}, released: make(chan struct{})}
+	router.mu.Lock()
+	router.next++
+	c.owner = router.next
+	router.owners[c.owner] = c
+	router.mu.Unlock()
 	return c, nil
 }
 
-func (c *Callbacks) dispatch(_ safejs.Value, args []safejs.Value) any {
-	if len(args) == 0 {
-		return nil
-	}
-	idf, err := args[0].Float()
-	if err != nil {
-		return nil
-	}
-	id := uint32(idf)
+func (c *Callbacks) dispatch(id uint32, args []safejs.Value) any {
 	c.mu.Lock()
 	e, ok := c.handlers[id]
 	switch {
@@ -90,17 +113,12 @@ func (c *Callbacks) dispatch(_ safejs.Value, args []safejs.Value) any {
 		c.releaseIfDoneLocked()
 	case !ok:
 		c.dropped++
-		if other, orphan := c.orphans[id]; orphan {
-			delete(c.orphans, id)
-			delete(c.orphans, other)
-			c.releaseIfDoneLocked()
-		}
 	}
 	c.mu.Unlock()
 	if !ok {
 		return js.Undefined()
 	}
-	return e.h(args[1:])
+	return e.h(args)
 }
 
 // Add registers h and returns the function to hand to JS. Extra bound
@@ -115,8 +133,8 @@ func (c *Callbacks) Add(h Handler, bound ...any) (Callback, error) {
 
 // AddSettle registers two handlers of which JS calls exactly one, once: a
 // promise's fulfil and reject, or an SDK flow that ends in one of two
-// callbacks. The first call retires both. Until then the pair keeps the
-// js.Func alive even past Close, so a late settle is dropped, not an error.
+// callbacks. The first call retires both. Until then the pair survives
+// Close, so a late settle is still answered.
 func (c *Callbacks) AddSettle(a, b Handler) (Callback, Callback, error) {
 	ids, err := c.register(a, b)
 	if err != nil {
@@ -146,10 +164,10 @@ func (c *Callbacks) register(a, b Handler) ([2]uint32, error) {
 
 // bound is called outside the lock: it is a call into JS.
 func (c *Callbacks) bound(id uint32, extra []any) Callback {
-	args := make([]any, 0, 3+len(extra))
-	args = append(args, c.fnValue, js.Undefined(), id)
+	args := make([]any, 0, 4+len(extra))
+	args = append(args, router.fn, js.Undefined(), c.owner, id)
 	args = append(args, extra...)
-	return Callback{ID: id, Value: c.bind.Call("call", args...)}
+	return Callback{ID: id, Value: router.bind.Call("call", args...)}
 }
 
 // Remove forgets handlers; JS calls for them are dropped from now on. A
@@ -157,7 +175,10 @@ func (c *Callbacks) bound(id uint32, extra []any) Callback {
 func (c *Callbacks) Remove(ids ...uint32) {
 	c.mu.Lock()
 	for _, id := range ids {
-		c.removeLocked(id)
+		if e, ok := c.handlers[id]; ok {
+			delete(c.handlers, id)
+			delete(c.handlers, e.pair)
+		}
 	}
 	c.releaseIfDoneLocked()
 	c.mu.Unlock()
@@ -171,19 +192,6 @@ func (c *Callbacks) Keep(id uint32) {
 		c.handlers[id] = e
 	}
 	c.mu.Unlock()
-}
-
-func (c *Callbacks) removeLocked(id uint32) {
-	e, ok := c.handlers[id]
-	if !ok {
-		return
-	}
-	delete(c.handlers, id)
-	if e.pair != 0 {
-		delete(c.handlers, e.pair)
-		c.orphans[id] = e.pair
-		c.orphans[e.pair] = id
-	}
 }
 
 func (c *Callbacks) isClosed() bool {
@@ -215,30 +223,32 @@ func (c *Callbacks) Dropped() int {
 	return c.dropped
 }
 
-// Close refuses new handlers, forgets the plain ones, and releases the
-// js.Func once the kept ones and the orphaned settle pairs are gone. It is
-// idempotent.
+// Close refuses new handlers and forgets the plain ones; the kept ones live
+// until they are called or removed. It is idempotent.
 func (c *Callbacks) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
 	for id, e := range c.handlers {
 		if !e.keep {
-			c.removeLocked(id)
+			delete(c.handlers, id)
 		}
 	}
 	c.releaseIfDoneLocked()
 }
 
-// Released is closed once Close has run, every Promise handed to JS has
-// settled, and the js.Func is released: from then on nothing in JS can call
-// into this router, and Go owes JS no answer.
+// Released is closed once Close has run, no handler is left and every
+// Promise handed to JS has settled: Go owes JS no answer any more, and
+// later JS calls for this owner are ignored.
 func (c *Callbacks) Released() <-chan struct{} { return c.released }
 
 func (c *Callbacks) releaseIfDoneLocked() {
-	if c.closed && len(c.handlers) == 0 && len(c.orphans) == 0 && c.promises == 0 && c.fn != nil {
-		c.fn.Release()
-		c.fn = nil
-		close(c.released)
+	if !c.closed || len(c.handlers) > 0 || c.promises > 0 || c.owner == 0 {
+		return
 	}
+	router.mu.Lock()
+	delete(router.owners, c.owner)
+	router.mu.Unlock()
+	c.owner = 0
+	close(c.released)
 }

@@ -1,9 +1,10 @@
 // Package wasm holds the Go↔JS primitives the purchase client is built on,
 // with no knowledge of in-app purchases:
 //
-//   - [Callbacks]: one js.Func per owner that routes JS calls to Go handlers by
-//     id, so a handler can be dropped at once and a late call from JS is
-//     ignored instead of hitting a released function;
+//   - [Callbacks]: Go handlers handed to JS as bound calls of the program's
+//     one js.Func, which is never released, so a handler can be dropped at
+//     once and a late call from JS is ignored instead of hitting a released
+//     function;
 //   - [Func]: a js.Func that is released exactly once and counted while live;
 //   - [Callbacks.Await]: waiting for a JS Promise with a context.Context;
 //   - [Callbacks.Promise] and [Callbacks.Async]: Go work handed to JS as a

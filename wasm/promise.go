@@ -78,7 +78,7 @@ func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error)
 	if err := Catch(func() {
 		jsPromise.Call("resolve", p).Call("then", onOK.Value, onFail.Value)
 	}); err != nil {
-		c.forget(onOK.ID)
+		c.Remove(onOK.ID)
 		return safejs.Undefined(), err
 	}
 	select {
@@ -103,16 +103,6 @@ var jsBoolean = js.Global().Get("Boolean")
 // possible to make, and no eval.
 func markHandled(p js.Value) {
 	_ = Catch(func() { jsPromise.Call("resolve", p).Call("catch", jsBoolean) })
-}
-
-// forget drops a settle pair that JS will never call (its then failed).
-func (c *Callbacks) forget(id uint32) {
-	c.mu.Lock()
-	if e, ok := c.handlers[id]; ok {
-		delete(c.handlers, id)
-		delete(c.handlers, e.pair)
-	}
-	c.mu.Unlock()
 }
 
 // resolvers makes {promise, resolve, reject} without calling back into Go:

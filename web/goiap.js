@@ -23,6 +23,7 @@ const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 
 let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
+const programs = new WeakMap(); // the running Go program of each compiled main.wasm: its newClient
 let bootSeq = 0;
 
 // Promise.withResolvers for engines without it (Node 20): Go makes its
@@ -94,9 +95,37 @@ async function compile(wasm) {
   return modules.get(key);
 }
 
+// program starts main.wasm once per compiled module and resolves with its
+// newClient: one Go program serves every client of the page, and runs as
+// long as the page.
+function program(module) {
+  let p = programs.get(module);
+  if (!p) {
+    p = (async () => {
+      const Go = await goRuntime();
+      const go = new Go();
+      const key = `__goiap_boot_${++bootSeq}`;
+      const instance = await WebAssembly.instantiate(module, go.importObject);
+      return new Promise((resolve, reject) => {
+        globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
+        go.argv = ['main.wasm', key];
+        go.env = {};
+        go.run(instance).then(() => {
+          delete globalThis[key];
+          programs.delete(module);
+          reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
+        });
+      });
+    })();
+    p.catch(() => programs.delete(module));
+    programs.set(module, p);
+  }
+  return p;
+}
+
 /**
- * Starts one Go client. Each call makes an independent client with its own
- * Go program, so several may live side by side.
+ * Makes one client. Each call makes an independent client, so several may
+ * live side by side; they share one Go program.
  *
  * @param {object} opts
  * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module} [opts.wasm] main.wasm; default: next to this file
@@ -115,55 +144,20 @@ export async function load(opts = {}) {
   }
   if (typeof fetchFn !== 'function') throw iapError('UNKNOWN', 'no fetch function: pass opts.fetch');
   // main.wasm missing or broken, whatever its form: SDK_UNAVAILABLE, as for an HTTP error.
-  const [Go, module] = await Promise.all([goRuntime(), compile(wasm).catch((e) => {
+  const newClient = await compile(wasm).then(program).catch((e) => {
     throw e?.name === 'IAPError' ? e : iapError('SDK_UNAVAILABLE', `cannot load main.wasm: ${e?.message ?? e}`);
-  })]);
-
-  const go = new Go();
-  // A function Go handed to JS may still be called after the program exits:
-  // the SDK keeps the purchase's onError to reject a grant report the app
-  // answers late, after close(). Calling into an exited program throws in
-  // the caller (there, an unhandled rejection inside the SDK); drop the call
-  // instead, as Go drops calls for handlers it is done with.
-  const funcWrapper = go._makeFuncWrapper;
-  go._makeFuncWrapper = function makeFuncWrapper(id) {
-    const fn = funcWrapper.call(this, id);
-    return function goFunc(...args) { return go.exited ? undefined : fn.apply(this, args); };
-  };
-  const key = `__goiap_boot_${++bootSeq}`;
-  const { promise: closed, resolve: onClosed } = withResolvers();
-  const api = await new Promise((resolve, reject) => {
-    globalThis[key] = {
-      sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn,
-      ready: resolve,
-      withResolvers,
-      closed: () => onClosed(),
-      fail: (msg) => reject(iapError('SDK_UNAVAILABLE', msg)),
-    };
-    go.argv = ['main.wasm', key];
-    go.env = {};
-    WebAssembly.instantiate(module, go.importObject).then((instance) => {
-      go.run(instance).then(() => {
-        delete globalThis[key];
-        onClosed();
-        // The Go runtime leaves the JS timeout of a stopped timer behind; at
-        // exit it would fire into the dead program and keep Node alive.
-        for (const t of go._scheduledTimeouts?.values() ?? []) clearTimeout(t);
-        go._scheduledTimeouts?.clear();
-        reject(iapError('UNKNOWN', 'the Go program exited before it was ready'));
-      });
-    }, reject);
   });
-  return new Client(api, go, closed);
+  const api = newClient({ sdk, grantURL: String(grantURL), grantTimeoutMs, fetch: fetchFn });
+  if (api instanceof Error) throw iapError('SDK_UNAVAILABLE', api.message);
+  return new Client(api, newClient);
 }
 
 class Client {
-  #api; #go; #closed = false; #calls = 0; #whenClosed;
+  #api; #program; #closed = false; #calls = 0; #whenClosed;
 
-  constructor(api, go, whenClosed) {
+  constructor(api, program) {
     this.#api = api;
-    this.#go = go;
-    this.#whenClosed = whenClosed;
+    this.#program = program;
   }
 
   // call runs one exported Go function with a fresh call id, wiring the
@@ -220,33 +214,29 @@ class Client {
 
   /** What the client holds: both 0 when idle. */
   stats() {
-    if (this.#go.exited) return { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 };
-    return this.#api.stats();
+    // undefined once a closed client is done: it holds nothing.
+    return this.#api.stats() ?? { inFlight: 0, liveCallbacks: 0, dropped: 0, panics: 0 };
   }
 
   /**
-   * Diagnostics for bench/ and leak tests, not part of the API (a symbol
-   * key, so it is not enumerable): jsValues() counts the JS values the Go
-   * program holds; memStats() resolves with Go's heap after a GC.
+   * Diagnostics for bench/ and tests, not part of the API (a symbol key, so
+   * it is not enumerable): program is the Go program's constructor (the same
+   * for clients that share a program); memStats() resolves with Go's heap
+   * after a GC.
    */
   [Symbol.for('goiap.debug')]() {
-    const go = this.#go;
-    return {
-      jsValues: () => (go._values ? go._values.length - go._idPool.length : 0),
-      memStats: () => this.#api.memStats(),
-    };
+    return { program: this.#program, memStats: () => this.#api.memStats() };
   }
 
   /**
    * Closes the client: a call in flight rejects with CLOSED, and so does
    * every later call. Resolves once Go has closed it. Grants that had
-   * started still finish, and the Go program exits when nothing in JS can
-   * call it any more.
+   * started still finish; other clients are not touched.
    */
   close() {
     if (!this.#closed) {
       this.#closed = true;
-      this.#api.close();
+      this.#whenClosed = Promise.resolve(this.#api.close()).then(() => {});
     }
     return this.#whenClosed;
   }

@@ -22,4 +22,11 @@ func TestWasmDependencies(t *testing.T) {
 	for _, banned := range []string{"net/http", "encoding/json", "net", "crypto/tls", "database/sql", "text/template", "html/template"} {
 		require.NotContains(t, deps, banned, "%s must not enter main.wasm", banned)
 	}
+	// The server side (the Toss API client, the grant handler and their
+	// subpackages) never enters main.wasm.
+	for _, dep := range deps {
+		for _, server := range []string{"github.com/goiap/goiap/tossapi", "github.com/goiap/goiap/grant"} {
+			require.False(t, dep == server || strings.HasPrefix(dep, server+"/"), "%s must not enter main.wasm", dep)
+		}
+	}
 }

@@ -1,9 +1,10 @@
 //go:build js && wasm
 
-// Command goiap is the program built to web/main.wasm. It is the whole
-// JS-facing surface: it reads its boot object from the global the loader
-// (web/goiap.js) names in argv, builds a bridge.Client over the SDK it was
-// given, and hands the loader an object of exported functions:
+// Command goiap is the program built to web/main.wasm: one Go program per
+// page, started once by the loader (web/goiap.js) and running as long as the
+// page. It hands the loader a constructor, newClient(opts), through the
+// global the loader names in argv; each call makes an independent client
+// over opts.sdk and answers an object of functions:
 //
 //	buy(callId, sku)                  → Promise<result>
 //	subscribe(callId, sku, offerId)   → Promise<result>
@@ -15,9 +16,10 @@
 //	cancel(callId)                    (the loader's AbortSignal)
 //	stats()                           → {inFlight, liveCallbacks, dropped, panics}
 //	memStats()                        → Promise<{heapInUse, heapAlloc, heapObjects, goroutines}> after a GC (diagnostics)
-//	close()
+//	close()                           → Promise, once the client is closed
 //
 // Every rejection is an Error with .code and, when an order is known, .orderId.
+// close() releases that client's functions and nothing else.
 //
 // The grant is a JSON POST to grantURL through JS fetch; net/http and
 // encoding/json would add megabytes to main.wasm.
@@ -37,73 +39,62 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		println("goiap: start me with web/goiap.js (no boot key in argv)")
+	var boot wasm.Value = wasm.Go(wasm.Missing)
+	if len(os.Args) >= 2 {
+		boot = wasm.JS(safejs.Safe(js.Global())).Get(os.Args[1])
+	}
+	ready := safejs.Unsafe(wasm.Unwrap(boot.Get("ready")))
+	if ready.Type() != js.TypeFunction {
+		println("goiap: start me with web/goiap.js (no boot object in argv)")
 		os.Exit(2)
 	}
-	global := js.Global()
-	boot := global.Get(os.Args[1])
-	global.Delete(os.Args[1])
-	if boot.Type() != js.TypeObject {
-		println("goiap: boot object " + os.Args[1] + " not found")
-		os.Exit(2)
-	}
-	wasm.SetPromiseResolvers(boot.Get("withResolvers")) // saves a JS→Go call per promise
-	a, err := newApp(boot)
+	wasm.SetPromiseResolvers(safejs.Unsafe(wasm.Unwrap(boot.Get("withResolvers")))) // saves a JS→Go call per promise
+	ctors, err := wasm.NewCallbacks()
 	if err != nil {
-		boot.Call("fail", err.Error())
 		os.Exit(1)
 	}
-	boot.Call("ready", a.exports())
-	<-a.closed
-	boot.Call("closed") // the page's close() resolves now
-	// Grants that had started (or that a legacy checkout still open will
-	// start) still run, await fetch through a.promises, and answer the SDK:
-	// the client is done only once it owes JS no answer.
-	<-a.client.Done()
-	a.promises.Close()
-	// Stay until no JS callback can reach this program: a promise the
-	// client gave up on may still settle, and calling into an exited Go
-	// program throws in the caller.
-	<-a.promises.Released()
-	a.releaseExports()
+	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
+	ready.Invoke(newClient.Value)
+	select {} // the program lives as long as the page
 }
 
 // app is one client as the page sees it.
 type app struct {
 	client   *bridge.Client
+	exported *wasm.Callbacks // its functions, dropped once it is done
 	promises *wasm.Callbacks // promises handed to JS, and awaits of fetch
 	grants   *granter
-
-	calls   *callTable
-	funcs   []*wasm.Func
-	closed  chan struct{}
-	closing chan struct{}
+	calls    *callTable
+	panics   int // wasm.Panics() when it was made: stats counts this client's
+	closing  chan struct{}
 }
 
-func newApp(boot js.Value) (*app, error) {
-	timeout := time.Duration(boot.Get("grantTimeoutMs").Float()) * time.Millisecond
-	client, err := bridge.New(safejs.Safe(boot.Get("sdk")), bridge.WithGrantTimeout(timeout))
+// newApp makes one client from the loader's options and answers its
+// functions as a JS object, or an Error.
+func newApp(opts safejs.Value) any {
+	o := wasm.JS(opts)
+	timeout := time.Duration(o.Get("grantTimeoutMs").Num()) * time.Millisecond
+	client, err := bridge.New(wasm.Unwrap(o.Get("sdk")), bridge.WithGrantTimeout(timeout))
 	if err != nil {
-		return nil, err
+		return wasm.ErrorValue(err)
 	}
-	promises, err := wasm.NewCallbacks()
-	if err != nil {
-		return nil, err
-	}
-	return &app{
+	promises, _ := wasm.NewCallbacks()
+	exported, _ := wasm.NewCallbacks()
+	a := &app{
 		client:   client,
+		exported: exported,
 		promises: promises,
-		grants:   &granter{url: boot.Get("grantURL").String(), fetch: boot.Get("fetch"), await: promises},
+		grants:   &granter{url: o.Get("grantURL").Str(), fetch: safejs.Unsafe(wasm.Unwrap(o.Get("fetch"))), await: promises},
 		calls:    newCallTable(),
-		closed:   make(chan struct{}),
+		panics:   wasm.Panics(),
 		closing:  make(chan struct{}),
-	}, nil
+	}
+	return a.exports()
 }
 
 func (a *app) exports() js.Value {
 	obj := js.Global().Get("Object").New()
-	for name, fn := range map[string]func(args []safejs.Value) any{
+	for name, fn := range map[string]wasm.Handler{
 		"buy":              a.async(a.buy),
 		"subscribe":        a.async(a.subscribe),
 		"products":         a.async(a.products),
@@ -116,20 +107,10 @@ func (a *app) exports() js.Value {
 		"memStats":         a.memStats,
 		"close":            a.close,
 	} {
-		f, err := wasm.FuncOf(func(_ safejs.Value, args []safejs.Value) any { return fn(args) })
-		if err != nil {
-			continue
-		}
-		a.funcs = append(a.funcs, f)
-		obj.Set(name, f.Value())
+		cb, _ := a.exported.Add(fn)
+		obj.Set(name, cb.Value)
 	}
 	return obj
-}
-
-func (a *app) releaseExports() {
-	for _, f := range a.funcs {
-		f.Release()
-	}
 }
 
 func arg(args []safejs.Value, i int) safejs.Value {
@@ -191,7 +172,7 @@ func (a *app) stats(_ []safejs.Value) any {
 		"inFlight":      s.InFlight,
 		"liveCallbacks": s.LiveCallbacks + a.promises.Live(),
 		"dropped":       s.Dropped + a.promises.Dropped(),
-		"panics":        wasm.Panics(),
+		"panics":        wasm.Panics() - a.panics,
 	}
 }
 
@@ -219,7 +200,9 @@ func (a *app) memStats(_ []safejs.Value) any {
 	return p
 }
 
-// close is idempotent; the program exits once nothing in JS can call it.
+// close is idempotent. It answers once the client is closed; grants that
+// had started still run and answer the SDK, and the client's functions go
+// once it owes JS no answer.
 func (a *app) close(_ []safejs.Value) any {
 	select {
 	case <-a.closing:
@@ -227,12 +210,20 @@ func (a *app) close(_ []safejs.Value) any {
 	default:
 		close(a.closing)
 	}
-	go func() { // Close settles flows and calls JS: not on the event loop
+	p, err := a.promises.Promise(func() (any, error) {
 		_ = a.client.Close() // the purchase in flight ends with CLOSED, not ABORTED
 		a.calls.cancelAll()
-		close(a.closed) // main closes a.promises once no grant runs
-	}()
-	return nil
+		go func() {
+			<-a.client.Done() // every grant it started has answered the SDK
+			a.promises.Close()
+			a.exported.Close() // from now on its functions answer undefined
+		}()
+		return nil, nil
+	})
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 func resultValue(r bridge.Result) map[string]any {

@@ -31,7 +31,7 @@ async function refused(iap, server, { sku = 'item_coin_100', posts = 1, dropped 
     }
   }
   // dropped: a fetch given up on settles later into a dropped call;
-  // panics: wasm.Catch counts a JS throw it caught.
+  // panics: recovered Go panics of this client (a JS throw is an error, not one).
   await idle(iap);
   await eventually(() => iap.stats().dropped >= dropped, 1000).catch(() => {});
   assert.deepEqual(iap.stats(), { inFlight: 0, liveCallbacks: 0, dropped, panics });
@@ -84,6 +84,26 @@ test('other answers that are not granted:true: 201 granted:1, a JSON string, nul
   assert.equal(calls[0].init.method, 'POST');
   assert.equal(calls[0].init.headers['content-type'], 'application/json');
   assert.ok(calls[0].init.signal instanceof AbortSignal);
+  assert.equal(calls[0].init.credentials, 'same-origin', 'the session cookie goes with the grant');
+});
+
+test('the grant server\'s refusals (401, 403, 404, 409, 503 with {"code"}) are not granted, the body stays {orderId, sku}', async (t) => {
+  const refusals = [
+    [401, 'UNAUTHENTICATED'], [403, 'FORBIDDEN'], [404, 'ORDER_NOT_FOUND'], [409, 'ORDER_NOT_PAID'], [503, 'UNAVAILABLE'],
+  ];
+  let i = 0;
+  const bodies = [];
+  const fetch = async (url, init) => {
+    bodies.push(JSON.parse(init.body));
+    const [status, code] = refusals[i];
+    return new Response(JSON.stringify({ code, granted: true }), { status, headers: { 'retry-after': '1' } });
+  };
+  const { iap } = await setup(t, { fetch });
+  for (; i < refusals.length; i++) {
+    resetApp();
+    await refused(iap, null);
+  }
+  for (const b of bodies) assert.deepEqual(Object.keys(b), ['orderId', 'sku']);
 });
 
 test('a 201 with granted:true grants (any 2xx)', async (t) => {

@@ -94,3 +94,16 @@ test('one WebAssembly.Module makes many independent clients', async () => {
   assert.equal(new Set(ids).size, 3);
   await within(Promise.all(clients.map((c) => c.close())), 2000, 'close()');
 });
+
+test('three clients run on one Go program; closing one leaves the others selling', async () => {
+  const clients = await Promise.all([1, 2, 3].map(() => load({ sdk, fetch: grantFetch })));
+  const debug = (c) => c[Symbol.for('goiap.debug')]();
+  assert.equal(debug(clients[0]).program, debug(clients[1]).program);
+  assert.equal(debug(clients[1]).program, debug(clients[2]).program);
+  await within(clients[0].close(), 2000, 'close()');
+  assert.equal((await rejection(clients[0].buy('item_coin_100'))).code, 'CLOSED');
+  for (const iap of clients.slice(1)) assert.match((await iap.buy('item_coin_100')).orderId, /^ord-/);
+  const later = await load({ sdk, fetch: grantFetch });
+  assert.equal(debug(later).program, debug(clients[1]).program, 'a client made after a close shares it too');
+  await within(Promise.all([...clients, later].map((c) => c.close())), 2000, 'close()');
+});
