@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser chromium bench soak compat clean
+.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser test-package package chromium bench soak compat clean
 
 build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
 
@@ -28,7 +28,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
-test: build test-go test-go-wasm test-node test-node-floor test-browser
+test: build test-go test-go-wasm test-node test-node-floor test-browser test-package
 
 test-go:
 	$(GO) vet ./...
@@ -53,6 +53,17 @@ test-node-floor: build $(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/packag
 $(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/package.json:
 	npm install --prefix $(FLOOR_DIR) --no-save --no-package-lock --no-audit --no-fund \
 	  @apps-in-toss/web-bridge@$(FLOOR_SDK) @apps-in-toss/bridge-core@$(FLOOR_SDK)
+
+# The npm package: build/npm/goiap/ and its tarball (VERSION=X.Y.Z, default
+# the v-tag of this commit, else 0.0.0-dev).
+package: build
+	@mkdir -p build
+	node npm/build.mjs > build/npm.tarball || { rm -f build/npm.tarball; exit 1; }
+	@cat build/npm.tarball
+
+# The tarball installed into an empty project, imported and type-checked.
+test-package: package
+	GOIAP_TARBALL=$$(cat build/npm.tarball) node --test npm/package.test.mjs
 
 # Every 2.x release, one after another; updates the README's table.
 compat: build
@@ -86,3 +97,4 @@ soak: build
 
 clean:
 	rm -f web/main.wasm web/wasm_exec.js
+	rm -rf build .cache
