@@ -11,7 +11,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser test-package package chromium bench soak compat clean
+.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
 
 build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
 
@@ -28,7 +28,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 run: build
 	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
 
-test: build test-go test-go-wasm test-node test-node-floor test-browser test-package
+test: build test-go test-go-wasm test-node test-node-floor test-browser test-package test-example
 
 test-go:
 	$(GO) vet ./...
@@ -64,6 +64,23 @@ package: build
 # The tarball installed into an empty project, imported and type-checked.
 test-package: package
 	GOIAP_TARBALL=$$(cat build/npm.tarball) node --test npm/package.test.mjs
+
+# examples/miniapp built with Vite from a copy in build/miniapp: its own Go
+# program to its own main.wasm, goiap from the tarball, and
+# @apps-in-toss/web-bridge in place of web-framework (examples/miniapp-ci.mjs).
+EXAMPLE_BUILD := build/miniapp
+example: package
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o examples/miniapp/wasm/main.wasm ./examples/miniapp/wasm
+	mkdir -p $(EXAMPLE_BUILD)
+	tar -C examples/miniapp -cf - --exclude=./node_modules --exclude=./dist . | tar -C $(EXAMPLE_BUILD) -xf -
+	node examples/miniapp-ci.mjs $(EXAMPLE_BUILD) $$(cat build/npm.tarball)
+	cd $(EXAMPLE_BUILD) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	cd $(EXAMPLE_BUILD) && npx tsc -p tsconfig.ci.json && GOIAP_SDK=web-bridge npx vite build
+
+# The built example in chromium over the simulated Toss app: buys until the
+# daily limit refuses.
+test-example: example chromium
+	node --test examples/miniapp.e2e.test.mjs
 
 # Every 2.x release, one after another; updates the README's table.
 compat: build

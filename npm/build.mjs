@@ -75,4 +75,6 @@ const pkg = {
 writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: pkgDir }).toString());
+// Also under a name without the version, for file: dependencies (the example's).
+copyFileSync(join(out, packed.filename), join(out, 'goiap.tgz'));
 console.log(join(out, packed.filename));
