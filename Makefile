@@ -13,7 +13,7 @@ GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test
 
 .PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
 
-build: web/main.wasm web/wasm_exec.js web/node_modules/.package-lock.json
+build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json
 
 web/main.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./cmd/goiap
@@ -22,12 +22,25 @@ web/main.wasm: $(GO_SOURCES)
 web/wasm_exec.js: web/main.wasm
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@
 
+# Compressed once, at the highest quality, for the server to send by
+# Accept-Encoding: it never compresses on the fly.
+web/main.wasm.br: web/main.wasm web/wasm_exec.js scripts/compress.mjs
+	node scripts/compress.mjs web/main.wasm web/wasm_exec.js
+
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
+# The demo: the Toss API simulator (unless TOSS_API is set) and the grant
+# server in dev mode, speaking mTLS to it. TOSS_API, MTLS_CERT, MTLS_KEY,
+# TOSS_CA and REFUND_SWEEP are passed through.
 run: build
-	$(GO) run ./cmd/devserver -addr $(ADDR) -data $(DATA) -web web
+	GO="$(GO)" ADDR="$(ADDR)" DATA="$(DATA)" WEB=web DATABASE_URL="$(DATABASE_URL)" TOSS_API="$(TOSS_API)" MTLS_CERT="$(MTLS_CERT)" \
+	  MTLS_KEY="$(MTLS_KEY)" TOSS_CA="$(TOSS_CA)" REFUND_SWEEP="$(REFUND_SWEEP)" bash scripts/run.sh
 
+# The PostgreSQL tests read GOIAP_TEST_DATABASE_URL, a postgres:// URL of a
+# role that may create databases and roles (each test makes its own database
+# and drops it); .ci/postgres.sh sets one up on the local server. Without it
+# they try the local socket as the postgres role, and skip if that fails.
 test: build test-go test-go-wasm test-node test-node-floor test-browser test-package test-example
 
 test-go:
@@ -113,5 +126,5 @@ soak: build
 	done
 
 clean:
-	rm -f web/main.wasm web/wasm_exec.js
+	rm -f web/main.wasm web/wasm_exec.js web/main.wasm.br web/main.wasm.gz web/wasm_exec.js.br web/wasm_exec.js.gz
 	rm -rf build .cache

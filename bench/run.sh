@@ -13,8 +13,12 @@
 #   flow.mjs     buy() vs the same purchase in plain JS on the SDK, interleaved
 #   memory.mjs   20,000 mixed flows on one client: nothing left, nothing grows
 #   go test -bench in wasm/ and bridge/ (bench_test.go), under Node
+#   grants/      the grant server: grants/s, p50/p99 on SQLite and
+#                PostgreSQL, 1 and 3 instances (PostgreSQL through
+#                GOIAP_TEST_DATABASE_URL, as make test; skipped without it)
 # Knobs (environment): BENCH_BATCHES, BENCH_PER_BATCH, BENCH_WARMUP,
-# BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime).
+# BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime),
+# BENCH_GRANTS (paid orders per grant-server configuration).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +26,7 @@ MODE=figures
 for a in "$@"; do
   case "$a" in
     --crossings) MODE=crossings ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $a (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,4 +95,12 @@ for pkg in ./wasm/ ./bridge/; do
     -exec "$GOROOT/lib/wasm/go_js_wasm_exec" "$pkg" 2>&1 | tee -a "$OUT/gobench.txt" >&2 || true
 done
 
+# The grant server on each ledger: a fixed number of paid orders, each
+# granted by one request, 16 in flight.
+step "grants (SQLite vs PostgreSQL, 1 and 3 instances)"
+$GO run ./bench/grants -requests "${BENCH_GRANTS:-1000}" -json "$OUT/grants.json" > "$OUT/grants.md"
+
 node bench/report.mjs
+echo
+echo "grant server, ${BENCH_GRANTS:-1000} paid orders per row, 16 requests in flight, Toss simulator on loopback:"
+cat "$OUT/grants.md"

@@ -40,6 +40,10 @@ func unavailable(wait time.Duration, code, msg string) answer {
 // Toss's, whatever the page sent (a page that sent another sku is logged
 // and answered with Toss's, so a replay with another sku changes nothing).
 func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.session(w, r)
+	if !ok {
+		return
+	}
 	body, ok := readBody(w, r)
 	if !ok {
 		return
@@ -56,10 +60,6 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := body.OptionalString("subscriptionId", maxFieldSize); err != nil {
 		writeBodyError(w, err)
-		return
-	}
-	sess, ok := s.session(w, r)
-	if !ok {
 		return
 	}
 	// Requests for one order of one user share one look-up: a burst of

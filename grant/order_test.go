@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -186,16 +187,24 @@ func TestGrantTossDownMidRun(t *testing.T) {
 				return out
 			}
 
+			// Two orders are granted before Toss goes down: their repeats
+			// are still answered, from the ledger.
+			for _, k := range []int{0, 1} {
+				require.Equal(t, 200, e.call(browsers[k], "POST", "/api/grant", grantBody(orders[k], "coin_1")).status)
+			}
 			e.fake.Inject(fault)
-			for _, r := range burst() {
+			for i, r := range burst() {
 				require.NoError(t, r.err)
+				if k := i % len(orders); k < 2 {
+					assert.Equal(t, 200, r.status, r.body)
+					continue
+				}
 				assert.Equal(t, 503, r.status, r.body)
 				assert.Equal(t, "toss_unavailable", r.code())
 				assert.NotEmpty(t, r.header.Get("Retry-After"))
 			}
-			for _, u := range users {
-				assert.Equal(t, grant.Account{}, e.account(u), "nothing granted while Toss is down")
-			}
+			assert.Equal(t, grant.Account{Balance: 10, Grants: 1}, e.account(users[0]), "nothing more granted while Toss is down")
+			assert.Equal(t, grant.Account{Balance: 20, Grants: 1}, e.account(users[1]))
 
 			e.fake.ClearFaults()
 			for _, r := range burst() {
@@ -231,4 +240,25 @@ func TestGrantRevokedOrderIsRefused(t *testing.T) {
 	assert.Equal(t, 409, r.status)
 	assert.Equal(t, "order_refunded", r.code())
 	assert.Equal(t, grant.Account{}, e.account(user))
+}
+
+// TestGrantOutlivesItsCaller: a page that gives up while Toss is slow does
+// not cut the grant short; its retry finds the order granted, once.
+func TestGrantOutlivesItsCaller(t *testing.T) {
+	e := newEnv(t)
+	user := e.fake.AddUser()
+	c := e.login(user)
+	order := e.fake.AddOrder(user, "coin_100", tossapi.StatusPaymentCompleted)
+	e.fake.Inject(tossapitest.Fault{Path: tossapi.PathOrderStatus, Times: 1, Latency: 300 * time.Millisecond})
+
+	impatient := *c
+	impatient.Timeout = 50 * time.Millisecond
+	r := e.send(&impatient, "POST", "/api/grant", grantBody(order, "coin_100"))
+	require.Error(t, r.err, "the caller gave up")
+
+	require.Eventually(t, func() bool { _, err := e.store.Record(t.Context(), order); return err == nil }, 10*time.Second, 10*time.Millisecond)
+	r = e.call(c, "POST", "/api/grant", grantBody(order, "coin_100"))
+	assert.Equal(t, 200, r.status, r.body)
+	assert.Equal(t, grant.Account{Balance: 100, Grants: 1}, e.account(user))
+	assert.Equal(t, 1, e.fake.Calls(tossapi.PathOrderStatus))
 }

@@ -97,8 +97,12 @@ func (s *Server) revoked(rec Record) {
 	s.cfg.OnRevoke(rec)
 }
 
-// RunSweeper runs Sweep now and then every interval until ctx ends.
+// RunSweeper runs Sweep now and then every interval (default a minute)
+// until ctx ends. Errors are logged; the next pass tries again.
 func (s *Server) RunSweeper(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -8,6 +8,12 @@
 //
 // Everything that comes from the SDK, the app or the server is put on the
 // page with textContent, never as HTML.
+//
+// On entry the page logs in (appLogin → POST /api/login; the session is an
+// HttpOnly cookie) and shows the wallet the server keeps (GET /api/me). With
+// the simulated app, appLogin and Pay go through the server's dev endpoints
+// to the Toss API simulator, so every order the page grants is one Toss
+// knows; the sandbox panel refunds an order there and runs the refund sweep.
 
 import { load, CODES } from './goiap.js';
 
@@ -69,6 +75,38 @@ const state = {
   busy: null, // {button, ctrl} while a purchase is in flight
   ordersKey: null,
   recovering: null,
+  me: null, // GET /api/me, once logged in
+};
+
+// --- the partner server ----------------------------------------------------------
+
+/** An answer of the server that is not 2xx: .status and the body's .code. */
+class ServerError extends Error {
+  constructor(status, body) {
+    super(`${status} ${body?.code ?? ''} ${body?.error ?? body?.message ?? ''}`.trim());
+    this.status = status;
+    this.code = body?.code ?? `HTTP_${status}`;
+  }
+}
+
+/** Calls our server with JSON and the session cookie; resolves with the JSON body. */
+async function api(path, body) {
+  const init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.method = 'POST';
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ServerError(res.status, data);
+  return data;
+}
+
+/** The simulated app's way to the Toss API simulator (dev mode only). */
+const simBackend = {
+  login: ({ userKey }) => api('/api/dev/toss/login-code', userKey ? { userKey } : {}),
+  order: async ({ sku, userKey }) => (await api('/api/dev/toss/orders', { sku, userKey })).orderId,
 };
 
 // --- DOM helpers: every string goes in as text --------------------------------
@@ -130,7 +168,7 @@ async function main() {
         import('./sim/tossapp.js'), import('./sim/checkout-sheet.js'),
       ]);
       const store = storage();
-      state.app = createTossApp({ ...savedApp(store), storage: store, latencyMs: 60 });
+      state.app = createTossApp({ ...savedApp(store), storage: store, latencyMs: 60, backend: simBackend });
       state.store = store;
       attachCheckoutSheet(state.app);
     }
@@ -146,13 +184,81 @@ async function main() {
     return;
   }
   boot.hidden = true;
-  globalThis.goiapDemo = { iap: state.iap, app: state.app, sdk: state.sdk, refreshProducts, runRecovery };
+  globalThis.goiapDemo = { iap: state.iap, app: state.app, sdk: state.sdk, refreshProducts, runRecovery, refreshMe, login };
   await setupSandbox();
   renderEnv();
   $('orders-load').addEventListener('click', (e) => loadOrders(e.currentTarget.dataset.more !== 'true'));
-  // Recovery first thing on every entry, as the Toss docs ask.
+  // The grant needs the session: log in first, then recover (first thing
+  // on every entry, as the Toss docs ask) while the products load.
+  await login();
   await Promise.all([refreshProducts(), runRecovery()]);
   document.body.dataset.ready = 'true';
+}
+
+// --- login and wallet -------------------------------------------------------------
+
+/**
+ * Makes sure the page has a session for the app's user: keeps the one it
+ * has (GET /api/me), else appLogin() → POST /api/login. Resolves with the
+ * user or null (the wallet card says why).
+ */
+async function login() {
+  try {
+    const me = await api('/api/me').catch((e) => { if (e.status === 401) return null; throw e; });
+    // A session for another user than the app's (the sandbox forgot it):
+    // log in again.
+    if (me && (!state.app?.userKey || me.userKey === state.app.userKey)) return showMe(me);
+    const { authorizationCode, referrer } = await state.sdk.appLogin();
+    await api('/api/login', { authorizationCode, referrer });
+    return showMe(await api('/api/me'));
+  } catch (e) {
+    showMeError(e);
+    return null;
+  }
+}
+
+/** Reads the wallet again (after a grant, a recovery, a refund). */
+async function refreshMe() {
+  try {
+    return showMe(await api('/api/me'));
+  } catch (e) {
+    if (e.status === 401) return login();
+    showMeError(e);
+    return null;
+  }
+}
+
+/** The coins of GET /api/me, whatever its wallet looks like. */
+function balanceOf(me) {
+  const w = me?.wallet;
+  if (Number.isFinite(me?.balance)) return me.balance;
+  if (Number.isFinite(w)) return w;
+  if (Number.isFinite(w?.balance)) return w.balance;
+  if (Number.isFinite(w?.coins)) return w.coins;
+  return 0;
+}
+
+function showMe(me) {
+  state.me = me;
+  const box = $('wallet');
+  const balance = balanceOf(me);
+  box.dataset.state = 'ready';
+  box.dataset.userKey = String(me.userKey);
+  box.dataset.balance = String(balance);
+  box.dataset.grants = String(me.grants ?? 0);
+  $('wallet-balance').textContent = balance.toLocaleString('ko-KR');
+  $('wallet-grants').textContent = String(me.grants ?? 0);
+  $('me').textContent = `토스 사용자 / Toss user ${me.userKey}`;
+  return me;
+}
+
+function showMeError(e) {
+  const box = $('wallet');
+  box.dataset.state = 'error';
+  box.dataset.code = String(e?.code ?? 'UNKNOWN');
+  $('me').replaceChildren(
+    document.createTextNode(`로그인하지 못했어요 / Could not log in: ${e?.code ?? ''} ${e?.message ?? e}`), ' ',
+    el('button', { type: 'button', class: 'link', testid: 'login-retry', text: '다시 시도 / Retry', onclick: () => login() }));
 }
 
 // --- products ------------------------------------------------------------------
@@ -244,6 +350,8 @@ async function purchase(product, offer, button) {
       : await state.iap.buy(product.sku, { signal: ctrl.signal });
     showSuccess(r, product);
     if (product.type === 'SUBSCRIPTION') showSubscription(r.orderId);
+    renderSandboxOrders();
+    await refreshMe();
   } catch (e) {
     showError(e, () => purchase(product, offer, button));
   } finally {
@@ -354,6 +462,7 @@ function runRecovery() {
       }
       if (!out.length) out.push(el('p', { class: 'hint', testid: 'recovery-none', text: '복구할 주문이 없어요. / Nothing to recover.' }));
       box.replaceChildren(...out);
+      if (r.granted.length) { renderSandboxOrders(); await refreshMe(); }
       return r;
     } catch (e) {
       const code = codeOf(e);
@@ -460,9 +569,50 @@ async function setupSandbox() {
   $('recover').addEventListener('click', () => runRecovery());
   $('forget').addEventListener('click', () => {
     state.app.clearOrders();
+    renderSandboxOrders();
     out.textContent = '시뮬레이터의 주문을 모두 지웠어요. / The simulated app forgot every order.';
   });
+  panel.addEventListener('toggle', () => renderSandboxOrders());
   fill();
+  renderSandboxOrders();
+}
+
+/** The app's completed and refunded orders, each completed one with Refund. */
+function renderSandboxOrders() {
+  const ul = $('sandbox-orders');
+  if (!ul || !state.app) return;
+  const orders = [...state.app.orders.values()].filter((o) => o.status === 'COMPLETED' || o.status === 'REFUNDED');
+  ul.replaceChildren(...orders.reverse().map((o) => el('li', { testid: `sandbox-order-${o.orderId}`, 'data-status': o.status },
+    el('span', { class: 'name', text: o.sku }),
+    el('span', { class: `status ${o.status === 'REFUNDED' ? 'bad' : ''}`, text: o.status }),
+    o.status === 'COMPLETED' && el('button', {
+      type: 'button', class: 'link danger', testid: `refund-${o.orderId}`, text: '환불 / Refund',
+      onclick: (e) => refundOrder(o.orderId, e.currentTarget),
+    }),
+    el('br'), el('code', { text: o.orderId }))));
+  if (!orders.length) ul.append(el('li', { class: 'hint', text: '완료된 주문이 없어요. / No completed orders.' }));
+}
+
+/**
+ * Refunds the order with the Toss simulator, then runs the server's refund
+ * sweep at once (it would run by itself every few minutes): the server asks
+ * Toss, sees REFUNDED and takes the credit back.
+ */
+async function refundOrder(orderId, button) {
+  const out = $('sandbox-out');
+  if (button) button.disabled = true;
+  try {
+    await api(`/api/dev/toss/orders/${encodeURIComponent(orderId)}/refund`, {});
+    state.app.refund(orderId);
+    const sweep = await api('/api/dev/sweep', {});
+    out.dataset.revoked = String(sweep?.revoked ?? '');
+    out.textContent = `환불했어요 / Refunded ${orderId} · 회수 / revoked: ${sweep?.revoked ?? '?'}`;
+    await refreshMe();
+  } catch (e) {
+    out.textContent = `환불하지 못했어요 / Refund failed: ${e?.code ?? ''} ${e?.message ?? e}`;
+    if (button) button.disabled = false;
+  }
+  renderSandboxOrders();
 }
 
 function renderGates(MIN_VERSIONS) {

@@ -2,8 +2,10 @@ package sqlitestore_test
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,4 +102,48 @@ func TestPragmasAndNewerSchema(t *testing.T) {
 	require.NoError(t, err)
 	_, err = sqlitestore.Open(t.Context(), path)
 	assert.ErrorContains(t, err, "newer")
+}
+
+// TestTwoHandlesOneFile: two stores on one file, as two server processes
+// would have, grant and revoke each order once.
+func TestTwoHandlesOneFile(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "grants.db")
+	stores := []*sqlitestore.Store{open(t, path), open(t, path)}
+	defer stores[0].Close()
+	defer stores[1].Close()
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+	const n = 40
+	var wg sync.WaitGroup
+	inserted := make([]bool, 2*n)
+	revoked := make([]bool, 2*n)
+	errs := make([]error, 4*n)
+	for i := range 2 * n {
+		s := stores[i%2]
+		wg.Go(func() {
+			order := fmt.Sprint("order-", i/2%5)
+			var existed bool
+			_, existed, errs[i] = s.Grant(ctx, grant.Record{OrderID: order, UserKey: 7, SKU: "coin_10", Credit: 10, GrantedAt: at})
+			inserted[i] = errs[i] == nil && !existed
+			revoked[i], errs[2*n+i] = s.Revoke(ctx, order, at)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	count := func(bs []bool) (c int) {
+		for _, b := range bs {
+			if b {
+				c++
+			}
+		}
+		return c
+	}
+	assert.Equal(t, 5, count(inserted), "one insert per order")
+	assert.Equal(t, 5, count(revoked), "one revoke per order")
+	a, err := stores[0].Account(ctx, 7)
+	require.NoError(t, err)
+	assert.Equal(t, grant.Account{}, a)
 }

@@ -84,6 +84,29 @@ function el(doc, tag, props = {}, ...children) {
   return node;
 }
 
+const styled = new WeakSet();
+
+/**
+ * Adds the sheet's stylesheet to doc once: as a constructed stylesheet
+ * where the browser has them, which a Content-Security-Policy without
+ * 'unsafe-inline' styles allows (it blocks a <style> element); as a
+ * <style> element elsewhere.
+ */
+function addStyle(doc) {
+  if (styled.has(doc) || doc.getElementById(STYLE_ID)) return;
+  styled.add(doc);
+  const Sheet = doc.defaultView?.CSSStyleSheet;
+  if (Sheet && Array.isArray(doc.adoptedStyleSheets)) {
+    try {
+      const sheet = new Sheet();
+      sheet.replaceSync(CSS);
+      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+      return;
+    } catch { /* fall back to <style> */ }
+  }
+  doc.head.append(el(doc, 'style', { id: STYLE_ID, text: CSS }));
+}
+
 /**
  * Builds the sheet (hidden until a checkout arrives) and appends it to
  * document.body. show(checkout) opens it; checkouts that arrive while one
@@ -96,9 +119,7 @@ function el(doc, tag, props = {}, ...children) {
 export function createCheckoutSheet(opts = {}) {
   const doc = opts.document ?? globalThis.document;
   const codes = opts.codes ?? SDK_CODES;
-  if (!doc.getElementById(STYLE_ID)) {
-    doc.head.append(el(doc, 'style', { id: STYLE_ID, text: CSS }));
-  }
+  addStyle(doc);
 
   const title = el(doc, 'p', { class: 'gs-title', id: 'gs-title', testid: 'checkout-title' });
   const sub = el(doc, 'p', { class: 'gs-sub', testid: 'checkout-detail' });

@@ -15,6 +15,15 @@
 // object with getItem/setItem, e.g. localStorage) to keep them, and the
 // order counter, under opts.storageKey (default STORAGE_KEY): a page that
 // reloads then finds its pending orders again, as in the real app.
+//
+// opts.backend (optional) connects the app to a Toss API simulator behind
+// the partner's server, so that the server can verify what the page says:
+//   backend.login({userKey})   → {authorizationCode, referrer, userKey}:
+//                                appLogin() answers with the code; the app
+//                                remembers the user (0: none yet)
+//   backend.order({sku, userKey}) → orderId: Pay registers a paid order
+//                                with Toss for that user and uses its id
+// Without it, appLogin() answers a made-up code and order ids are local.
 
 const SDK_CODES = [
   'INVALID_PRODUCT_ID', 'PAYMENT_PENDING', 'NETWORK_ERROR', 'INVALID_USER_ENVIRONMENT',
@@ -104,6 +113,8 @@ class TossApp {
     this.timers = new Set();
     this.storage = opts.storage ?? null;
     this.storageKey = opts.storageKey ?? STORAGE_KEY;
+    this.backend = opts.backend ?? null;
+    this.userKey = 0; // the Toss user the app is logged in as, once known
     this.restore();
   }
 
@@ -117,6 +128,7 @@ class TossApp {
       if (o && typeof o.orderId === 'string') this.orders.set(o.orderId, o);
     }
     if (Number.isInteger(saved.seq) && saved.seq > this.seq) this.seq = saved.seq;
+    if (Number.isSafeInteger(saved.userKey) && saved.userKey > 0) this.userKey = saved.userKey;
   }
 
   /** Writes the orders to opts.storage, if given (functions are left out). */
@@ -124,7 +136,7 @@ class TossApp {
     if (!this.storage) return;
     const orders = [...this.orders.values()].map(({ onReport, ...o }) => o);
     try {
-      this.storage.setItem(this.storageKey, JSON.stringify({ seq: this.seq, orders }));
+      this.storage.setItem(this.storageKey, JSON.stringify({ seq: this.seq, orders, ...(this.userKey ? { userKey: this.userKey } : {}) }));
     } catch { /* full or refused: the orders stay in memory */ }
   }
 
@@ -222,6 +234,7 @@ class TossApp {
     }
     switch (msg.functionName) {
       case 'processProductGrant': return this.answer(msg, () => this.grantReport(args[0]));
+      case 'appLogin': return this.answer(msg, () => this.login());
       case 'iapCreateOneTimePurchaseOrder': {
         // The legacy path: the method resolves with the result once paid.
         const c = new Checkout(this, { kind: 'legacy', eventId: msg.eventId, event: msg.functionName, sku: args[0]?.productId, msg });
@@ -259,6 +272,41 @@ class TossApp {
       hasNext, nextKey: hasNext ? String(start + pageSize) : null,
       orders: page.map(({ orderId, sku, status, date }) => ({ orderId, sku, status, date })),
     };
+  }
+
+  /** appLogin(): a code from opts.backend, or a made-up one. */
+  login() {
+    if (!this.backend?.login) return { authorizationCode: `sim-code-${++this.seq}`, referrer: 'SANDBOX' };
+    return Promise.resolve(this.backend.login({ userKey: this.userKey })).then((r) => {
+      if (Number.isSafeInteger(r?.userKey) && r.userKey > 0) this.userKey = r.userKey;
+      this.save();
+      return { authorizationCode: r.authorizationCode, referrer: r.referrer };
+    }, (e) => { throw appError('INTERNAL_ERROR', `login: ${e?.message ?? e}`); });
+  }
+
+  /**
+   * The id for a new paid order: from opts.backend (registered with Toss
+   * for the app's user), else a local one. Resolves with undefined when the
+   * backend fails.
+   */
+  async paidOrderId(sku) {
+    if (!this.backend?.order) return this.newOrderId();
+    try {
+      const id = await this.backend.order({ sku, userKey: this.userKey });
+      return typeof id === 'string' && id ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Marks a completed order refunded (the refund itself is Toss's). */
+  refund(orderId) {
+    const o = this.orders.get(orderId);
+    if (!o) return false;
+    o.status = 'REFUNDED';
+    o.date = new Date().toISOString().slice(0, 19);
+    this.save();
+    return true;
   }
 
   grantReport(report) {
@@ -317,10 +365,16 @@ class Checkout {
    * pending unless granted. result replaces the success data, or maps it
    * when a function.
    */
-  pay({ repeatPurchased = 1, result } = {}) {
+  pay({ repeatPurchased = 1, result, orderId } = {}) {
     if (!this.product) return this.fail('INVALID_PRODUCT_ID', { message: `no product ${this.sku}` });
+    if (orderId === undefined && this.app.backend?.order) {
+      // The order is Toss's: ask the backend for it, then pay with its id.
+      return this.app.paidOrderId(this.sku).then((id) => (id
+        ? this.pay({ repeatPurchased, result, orderId: id })
+        : this.fail('INTERNAL_ERROR', { message: 'the simulated Toss API did not register the order', afterPayment: false })));
+    }
     const sub = this.kind === 'subscription' ? { subscriptionId: `sub-${this.app.seq + 1}` } : {};
-    const order = this.app.addOrder(this.sku, sub);
+    const order = this.app.addOrder(this.sku, orderId ? { ...sub, orderId } : sub);
     const standard = this.app.resultFor(order.orderId, this.sku);
     // result: the data to send as is, or a function of the standard data
     // (to send it malformed: (d) => ({...d, amount: '1100'})).
@@ -367,9 +421,13 @@ class Checkout {
    * come after the money moved) records a pending order and puts its id in
    * userInfo.orderId.
    */
-  fail(code, { message, afterPayment = AFTER_PAYMENT_CODES.includes(code) } = {}) {
+  fail(code, { message, afterPayment = AFTER_PAYMENT_CODES.includes(code), orderId: given } = {}) {
+    if (afterPayment && given === undefined && this.app.backend?.order) {
+      // The money moved: the order is Toss's, registered by the backend.
+      return this.app.paidOrderId(this.sku).then((id) => this.fail(code, { message, afterPayment: !!id, orderId: id }));
+    }
     let orderId;
-    if (afterPayment) orderId = this.app.addOrder(this.sku).orderId;
+    if (afterPayment) orderId = this.app.addOrder(this.sku, given ? { orderId: given } : {}).orderId;
     this.finish();
     this.emitError(appError(code, message ?? `simulated ${code}`, orderId));
     return Promise.resolve({ orderId });

@@ -22,7 +22,7 @@ type apiError struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		log.Printf("devserver: encode response: %v", err)
+		log.Printf("grantserver: encode response: %v", err)
 		status, body = http.StatusInternalServerError, []byte(`{"error":"internal error","code":"internal"}`)
 	}
 	h := w.Header()
