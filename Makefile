@@ -9,9 +9,9 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # go_js_wasm_exec hands the environment to the wasm, which must stay under
 # 8 KiB with the arguments: the js/wasm tests run with a trimmed one.
 WASM_ENV := env -i PATH="$(PATH)" HOME="$(HOME)" GOCACHE="$(shell $(GO) env GOCACHE)" GOMODCACHE="$(shell $(GO) env GOMODCACHE)" GOFLAGS="$(GOFLAGS)" GOOS=js GOARCH=wasm
-GO_SOURCES := $(shell find wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
+GO_SOURCES := $(shell find internal/wasm bridge cmd/goiap -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
+.PHONY: build run test lint test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
 
 build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json
 
@@ -41,7 +41,21 @@ run: build
 # role that may create databases and roles (each test makes its own database
 # and drops it); .ci/postgres.sh sets one up on the local server. Without it
 # they try the local socket as the postgres role, and skip if that fails.
-test: build test-go test-go-wasm test-node test-node-floor test-browser test-package test-example
+test: build lint test-go test-go-wasm test-node test-node-floor test-browser test-package test-example
+
+# staticcheck, pinned, over every package, for the native build and for
+# js/wasm (the client's files are js-only). The binary is built for this
+# machine once, under .bin/, and then run with each GOOS.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .bin/staticcheck-$(STATICCHECK_VERSION)
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./...
+
+$(STATICCHECK):
+	mkdir -p .bin
+	GOBIN="$(CURDIR)/.bin/tmp" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv .bin/tmp/staticcheck $@ && rmdir .bin/tmp
 
 test-go:
 	$(GO) vet ./...
@@ -49,7 +63,7 @@ test-go:
 
 test-go-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./...
-	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./wasm/... ./bridge/... ./cmd/goiap/...
+	$(WASM_ENV) $(GO) test -count=1 -timeout 300s -exec "$(WASM_EXEC)" ./internal/wasm/... ./bridge/... ./cmd/goiap/...
 
 test-node: build
 	cd web && node --test --test-concurrency=1 test/*.test.js
@@ -118,7 +132,7 @@ SOAK_FLOWS ?= 100000
 FUZZTIME ?= 3m
 soak: build
 	cd web && GOIAP_FLOWS=$(SOAK_FLOWS) node --test --test-timeout=0 test/property.test.js
-	@set -e; for pkg in ./wasm ./bridge ./cmd/goiap; do \
+	@set -e; for pkg in ./internal/wasm ./bridge ./cmd/goiap; do \
 	  for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
 	    echo "== fuzz $$pkg $$target ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \

@@ -12,7 +12,7 @@
 #   startup.mjs  load() until stats() answers vs bench/hello, from bytes
 #   flow.mjs     buy() vs the same purchase in plain JS on the SDK, interleaved
 #   memory.mjs   20,000 mixed flows on one client: nothing left, nothing grows
-#   go test -bench in wasm/ and bridge/ (bench_test.go), under Node
+#   go test -bench in internal/wasm/ and bridge/ (bench_test.go), under Node
 #   grants/      the grant server: grants/s, p50/p99 on SQLite and
 #                PostgreSQL, 1 and 3 instances (PostgreSQL through
 #                GOIAP_TEST_DATABASE_URL, as make test; skipped without it)
@@ -88,7 +88,7 @@ node bench/memory.mjs --flows "${BENCH_MEMORY_FLOWS:-20000}"
 # package that does not build (tests being written) is reported, not fatal.
 step "go test -bench (wasm/, bridge/)"
 : > "$OUT/gobench.txt"
-for pkg in ./wasm/ ./bridge/; do
+for pkg in ./internal/wasm/ ./bridge/; do
   env -i PATH="$PATH" HOME="$HOME" GOCACHE="$($GO env GOCACHE)" GOMODCACHE="$($GO env GOMODCACHE)" \
     GOFLAGS="$($GO env GOFLAGS)" GOOS=js GOARCH=wasm \
     "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-1s}" -count 1 -timeout 300s \

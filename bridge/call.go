@@ -9,14 +9,15 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // call runs one of the SDK's Promise calls: it checks the method exists and
 // the app is new enough, then awaits the answer under ctx. Below its
 // version an app answers undefined or never; both become typed errors (the
 // second only if ctx has a deadline, so give one).
-func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...any) (wasm.Value, *Error) {
+func (c *Client) call(ctx context.Context, name string, min gates.MinVersion, args ...any) (wasm.Value, *Error) {
 	if err := c.open(); err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func (c *Client) call(ctx context.Context, name string, min MinVersion, args ...
 	switch {
 	case aerr == nil:
 	case errors.As(aerr, &jerr):
-		return nil, ErrorFromJS(jerr.Raw, "")
+		return nil, errorFromJS(jerr.Raw, "")
 	case errors.Is(aerr, wasm.ErrClosed):
 		return nil, newError(ErrClosed, "the client is closed", "", aerr)
 	default: // the context

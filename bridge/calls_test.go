@@ -17,6 +17,7 @@ import (
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
+	"github.com/goiap/goiap/internal/gates"
 )
 
 // Tests that hold for every Promise call of the client: version gates,
@@ -27,27 +28,27 @@ import (
 type promiseCall struct {
 	name   string
 	method string // the fake's method it calls
-	min    bridge.MinVersion
+	min    gates.MinVersion
 	run    func(ctx context.Context, c *bridge.Client) error
 }
 
 var promiseCalls = []promiseCall{
-	{"Products", bridgetest.GetProductItemList, bridge.MinProductList, func(ctx context.Context, c *bridge.Client) error {
+	{"Products", bridgetest.GetProductItemList, gates.ProductList, func(ctx context.Context, c *bridge.Client) error {
 		_, err := c.Products(ctx)
 		return err
 	}},
-	{"PendingOrders", bridgetest.GetPendingOrders, bridge.MinPendingOrders, func(ctx context.Context, c *bridge.Client) error {
+	{"PendingOrders", bridgetest.GetPendingOrders, gates.PendingOrders, func(ctx context.Context, c *bridge.Client) error {
 		_, err := c.PendingOrders(ctx)
 		return err
 	}},
-	{"CompleteProductGrant", bridgetest.CompleteProductGrant, bridge.MinCompleteProductGrant, func(ctx context.Context, c *bridge.Client) error {
+	{"CompleteProductGrant", bridgetest.CompleteProductGrant, gates.CompleteProductGrant, func(ctx context.Context, c *bridge.Client) error {
 		return c.CompleteProductGrant(ctx, "o-1")
 	}},
-	{"Orders", bridgetest.GetCompletedOrRefundedOrders, bridge.MinCompletedOrRefundedOrders, func(ctx context.Context, c *bridge.Client) error {
+	{"Orders", bridgetest.GetCompletedOrRefundedOrders, gates.CompletedOrRefundedOrders, func(ctx context.Context, c *bridge.Client) error {
 		_, err := c.Orders(ctx, "")
 		return err
 	}},
-	{"AllOrders", bridgetest.GetCompletedOrRefundedOrders, bridge.MinCompletedOrRefundedOrders, func(ctx context.Context, c *bridge.Client) error {
+	{"AllOrders", bridgetest.GetCompletedOrRefundedOrders, gates.CompletedOrRefundedOrders, func(ctx context.Context, c *bridge.Client) error {
 		for _, err := range c.AllOrders(ctx) {
 			if err != nil {
 				return err
@@ -55,13 +56,13 @@ var promiseCalls = []promiseCall{
 		}
 		return nil
 	}},
-	{"SubscriptionInfo", bridgetest.GetSubscriptionInfo, bridge.MinSubscription, func(ctx context.Context, c *bridge.Client) error {
+	{"SubscriptionInfo", bridgetest.GetSubscriptionInfo, gates.Subscription, func(ctx context.Context, c *bridge.Client) error {
 		_, err := c.SubscriptionInfo(ctx, "s-1")
 		return err
 	}},
 	// Recover needs getPendingOrders and completeProductGrant: the later of
 	// the two minimums on each platform.
-	{"Recover", bridgetest.GetPendingOrders, bridge.MinVersion{Android: "5.234.0", IOS: "5.233.0"}, func(ctx context.Context, c *bridge.Client) error {
+	{"Recover", bridgetest.GetPendingOrders, gates.MinVersion{Android: "5.234.0", IOS: "5.233.0"}, func(ctx context.Context, c *bridge.Client) error {
 		_, err := c.Recover(ctx, func(context.Context, bridge.PendingOrder) (bool, error) { return true, nil })
 		return err
 	}},

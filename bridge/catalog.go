@@ -6,16 +6,17 @@ import (
 	"context"
 	"iter"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Products lists what can be bought (getProductItemList).
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
-	v, err := c.call(ctx, "getProductItemList", MinProductList)
+	v, err := c.call(ctx, "getProductItemList", gates.ProductList)
 	if err != nil {
 		return nil, err
 	}
-	p, derr := DecodeProducts(v)
+	p, derr := decodeProducts(v)
 	if derr != nil {
 		return nil, invalid("getProductItemList", derr)
 	}
@@ -25,11 +26,11 @@ func (c *Client) Products(ctx context.Context) ([]Product, error) {
 // PendingOrders lists orders paid for and not yet reported granted
 // (getPendingOrders). Recover grants them.
 func (c *Client) PendingOrders(ctx context.Context) ([]PendingOrder, error) {
-	v, err := c.call(ctx, "getPendingOrders", MinPendingOrders)
+	v, err := c.call(ctx, "getPendingOrders", gates.PendingOrders)
 	if err != nil {
 		return nil, err
 	}
-	o, derr := DecodePendingOrders(v)
+	o, derr := decodePendingOrders(v)
 	if derr != nil {
 		return nil, invalid("getPendingOrders", derr)
 	}
@@ -42,7 +43,7 @@ func (c *Client) CompleteProductGrant(ctx context.Context, orderID string) error
 	if orderID == "" {
 		return newError(ErrInvalidResponse, "no order id to complete", "", nil)
 	}
-	v, err := c.call(ctx, "completeProductGrant", MinCompleteProductGrant, map[string]any{"params": map[string]any{"orderId": orderID}})
+	v, err := c.call(ctx, "completeProductGrant", gates.CompleteProductGrant, map[string]any{"params": map[string]any{"orderId": orderID}})
 	if err != nil {
 		err.OrderID = orderID
 		return err
@@ -62,11 +63,11 @@ func (c *Client) Orders(ctx context.Context, key string) (OrdersPage, error) {
 	if key != "" {
 		args = append(args, map[string]any{"key": key})
 	}
-	v, err := c.call(ctx, "getCompletedOrRefundedOrders", MinCompletedOrRefundedOrders, args...)
+	v, err := c.call(ctx, "getCompletedOrRefundedOrders", gates.CompletedOrRefundedOrders, args...)
 	if err != nil {
 		return OrdersPage{}, err
 	}
-	p, derr := DecodeOrdersPage(v)
+	p, derr := decodeOrdersPage(v)
 	if derr != nil {
 		return OrdersPage{}, invalid("getCompletedOrRefundedOrders", derr)
 	}
@@ -111,12 +112,12 @@ func (c *Client) SubscriptionInfo(ctx context.Context, orderID string) (Subscrip
 	if orderID == "" {
 		return SubscriptionInfo{}, newError(ErrInvalidResponse, "no order id given", "", nil)
 	}
-	v, err := c.call(ctx, "getSubscriptionInfo", MinSubscription, map[string]any{"params": map[string]any{"orderId": orderID}})
+	v, err := c.call(ctx, "getSubscriptionInfo", gates.Subscription, map[string]any{"params": map[string]any{"orderId": orderID}})
 	if err != nil {
 		err.OrderID = orderID
 		return SubscriptionInfo{}, err
 	}
-	info, derr := DecodeSubscriptionInfo(v)
+	info, derr := decodeSubscriptionInfo(v)
 	if derr != nil {
 		e := invalid("getSubscriptionInfo", derr)
 		e.OrderID = orderID

@@ -13,7 +13,7 @@ import (
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Tests of the Promise calls of the client (catalog.go) on the fake's store.

@@ -11,7 +11,8 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // DefaultGrantTimeout is how long a grant may run before it is answered
@@ -40,7 +41,7 @@ type Client struct {
 	grantTimeout time.Duration
 
 	gatesMu sync.Mutex
-	gates   map[MinVersion]js.Value // the gate objects, made once
+	gates   map[gates.MinVersion]js.Value // the gate objects, made once
 
 	// closedCtx is done once Close is called: it ends the Promise calls in flight.
 	closedCtx   context.Context
@@ -69,7 +70,7 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 		isMin:        js.Undefined(),
 		cbs:          cbs,
 		grantTimeout: DefaultGrantTimeout,
-		gates:        map[MinVersion]js.Value{},
+		gates:        map[gates.MinVersion]js.Value{},
 	}
 	c.closedCtx, c.closeCalled = context.WithCancel(context.Background())
 	for _, o := range opts {
@@ -144,7 +145,7 @@ func (c *Client) method(name string) (js.Value, *Error) {
 // supports asks the SDK whether the app meets m. Failing to ask (no
 // isMinVersionSupported, or it throws because the app's constants are
 // missing) is ErrSDKUnavailable.
-func (c *Client) supports(m MinVersion) (bool, *Error) {
+func (c *Client) supports(m gates.MinVersion) (bool, *Error) {
 	if c.isMin.Type() != js.TypeFunction {
 		return false, newError(ErrSDKUnavailable, "the SDK has no isMinVersionSupported", "", nil)
 	}
@@ -157,7 +158,7 @@ func (c *Client) supports(m MinVersion) (bool, *Error) {
 }
 
 // require fails with ErrUnsupportedAppVersion when the app is older than m.
-func (c *Client) require(m MinVersion, what string) *Error {
+func (c *Client) require(m gates.MinVersion, what string) *Error {
 	ok, err := c.supports(m)
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func (c *Client) require(m MinVersion, what string) *Error {
 	return nil
 }
 
-func (c *Client) gate(m MinVersion) js.Value {
+func (c *Client) gate(m gates.MinVersion) js.Value {
 	c.gatesMu.Lock()
 	defer c.gatesMu.Unlock()
 	g, ok := c.gates[m]

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Error is a failed call: what kind (Code), what the app or the client said,
@@ -57,11 +57,11 @@ func newError(code Code, msg, orderID string, cause error) *Error {
 	return &Error{Code: code, Message: msg, OrderID: orderID, Err: cause}
 }
 
-// ErrorFromJS reads an error from the app or the SDK, of any shape (an
+// errorFromJS reads an error from the app or the SDK, of any shape (an
 // Error, a plain object, a string, nothing), as an *Error. orderID is the
 // order the flow knows of; the error's userInfo.orderId wins over it.
 // Unknown codes become ErrUnknown and keep the raw code in the message.
-func ErrorFromJS(v wasm.Value, orderID string) *Error {
+func errorFromJS(v wasm.Value, orderID string) *Error {
 	je := wasm.ErrorFrom(v)
 	e := &Error{Message: je.Message, OrderID: orderID, UserInfo: je.UserInfo, Err: je}
 	if id, ok := je.UserInfo["orderId"].(string); ok && id != "" {

@@ -10,14 +10,15 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // flowSpec is what differs between a one-time and a subscription purchase.
 type flowSpec struct {
-	method   string     // the IAP function that opens the checkout
-	min      MinVersion // the app it needs
-	what     string     // for messages
+	method   string           // the IAP function that opens the checkout
+	min      gates.MinVersion // the app it needs
+	what     string           // for messages
 	sku      string
 	extra    map[string]any // more options, like offerId
 	grant    func(ctx context.Context, orderID, subscriptionID string) (bool, error)
@@ -86,7 +87,7 @@ func (f *flow) open() *Error {
 		return err
 	}
 	if f.spec.legacyOK {
-		current, err := c.supports(MinGrantReport)
+		current, err := c.supports(gates.GrantReport)
 		if err != nil {
 			return err
 		}
@@ -195,7 +196,7 @@ func (f *flow) onEvent(args []safejs.Value) any {
 		return nil
 	}
 	data := ev.Get("data")
-	res, derr := DecodeResult(data)
+	res, derr := decodeResult(data)
 	if derr != nil {
 		res = Result{OrderID: data.Get("orderId").Str(), Incomplete: true}
 		if res.OrderID == "" {
@@ -247,7 +248,7 @@ func (f *flow) onError(args []safejs.Value) any {
 	if len(args) > 0 {
 		v = wasm.JS(args[0])
 	}
-	f.settle(nil, ErrorFromJS(v, f.knownOrderID()))
+	f.settle(nil, errorFromJS(v, f.knownOrderID()))
 	return nil
 }
 

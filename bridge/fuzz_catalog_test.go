@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // decodeFailed checks the contract every decoder keeps on bad input: a

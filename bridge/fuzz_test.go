@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // valueOf turns fuzz input into a value tree as JS would hand it over: JSON

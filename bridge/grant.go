@@ -6,7 +6,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // GrantFunc gives the user what they paid for: it is called once per order

@@ -16,7 +16,7 @@ import (
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // wait bounds every wait in these tests: a hang fails the test, not the run.
@@ -214,8 +214,7 @@ func (g *grants) orders() []string {
 	return append([]string(nil), g.calls...)
 }
 
-func grantTrue(context.Context, string) (bool, error)  { return true, nil }
-func grantFalse(context.Context, string) (bool, error) { return false, nil }
+func grantTrue(context.Context, string) (bool, error) { return true, nil }
 
 // asError checks err is an *Error of code, matched as errors.Is and
 // errors.As and bridge.CodeOf all see it.

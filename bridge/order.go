@@ -1,6 +1,6 @@
 package bridge
 
-import "github.com/goiap/goiap/wasm"
+import "github.com/goiap/goiap/internal/wasm"
 
 // PendingOrder is an order that was paid for and not yet reported granted
 // with completeProductGrant: until it is, the user has paid for nothing.
@@ -34,9 +34,9 @@ type OrdersPage struct {
 	Orders  []Order `json:"orders"`
 }
 
-// DecodePendingOrders reads getPendingOrders' answer, {orders: [...]}.
+// decodePendingOrders reads getPendingOrders' answer, {orders: [...]}.
 // Extra keys the app adds are ignored.
-func DecodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
+func decodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
 	f := wasm.Object(v, "result")
 	out := []PendingOrder{}
 	f.Array("orders", func(_ int, item wasm.Value, path string) bool {
@@ -56,8 +56,8 @@ func DecodePendingOrders(v wasm.Value) ([]PendingOrder, error) {
 	return out, nil
 }
 
-// DecodeOrdersPage reads getCompletedOrRefundedOrders' answer.
-func DecodeOrdersPage(v wasm.Value) (OrdersPage, error) {
+// decodeOrdersPage reads getCompletedOrRefundedOrders' answer.
+func decodeOrdersPage(v wasm.Value) (OrdersPage, error) {
 	f := wasm.Object(v, "result")
 	page := OrdersPage{HasNext: f.Bool("hasNext"), NextKey: optional(f.OptionalString("nextKey")), Orders: []Order{}}
 	f.Array("orders", func(_ int, item wasm.Value, path string) bool {
@@ -94,9 +94,9 @@ type SubscriptionInfo struct {
 	IsAccessible         bool    `json:"isAccessible"`
 }
 
-// DecodeSubscriptionInfo reads getSubscriptionInfo's answer,
+// decodeSubscriptionInfo reads getSubscriptionInfo's answer,
 // {subscription: {...}}.
-func DecodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
+func decodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
 	f := wasm.Object(wasm.Object(v, "result").Get("subscription"), "result.subscription")
 	if v.Type() != wasm.TypeObject {
 		return SubscriptionInfo{}, wasm.Object(v, "result").Err()

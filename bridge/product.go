@@ -1,6 +1,6 @@
 package bridge
 
-import "github.com/goiap/goiap/wasm"
+import "github.com/goiap/goiap/internal/wasm"
 
 // ProductType is the kind of a product in the catalogue.
 type ProductType string
@@ -43,10 +43,10 @@ type Offer struct {
 	DisplayAmount string    `json:"displayAmount,omitempty"` // not for FREE_TRIAL
 }
 
-// DecodeProducts reads getProductItemList's answer, {products: [...]}. A
+// decodeProducts reads getProductItemList's answer, {products: [...]}. A
 // product of an unknown type is an error, not silently dropped: showing a
 // price for something the client cannot sell would be worse.
-func DecodeProducts(v wasm.Value) ([]Product, error) {
+func decodeProducts(v wasm.Value) ([]Product, error) {
 	f := wasm.Object(v, "result")
 	var out []Product
 	f.Array("products", func(_ int, item wasm.Value, path string) bool {

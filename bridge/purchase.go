@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/goiap/goiap/internal/gates"
 )
 
 // OneTimePurchaseOptions describe one checkout.
@@ -38,7 +40,7 @@ func (c *Client) CreateOneTimePurchaseOrder(o OneTimePurchaseOptions) (cleanup f
 	}
 	return c.start(flowSpec{
 		method:   "createOneTimePurchaseOrder",
-		min:      MinOneTimePurchase,
+		min:      gates.OneTimePurchase,
 		what:     "a one-time purchase",
 		sku:      o.SKU,
 		grant:    grant,

@@ -2,7 +2,11 @@
 
 package bridge
 
-import "context"
+import (
+	"context"
+
+	"github.com/goiap/goiap/internal/gates"
+)
 
 // RecoveryGrantFunc grants one pending order during recovery; the rules of
 // GrantFunc apply (grant idempotently by order id).
@@ -76,7 +80,7 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 	res := Recovery{Granted: []string{}, Failed: []RecoveryFailure{}}
 	// Check both gates first, so an old app fails whole instead of granting
 	// orders it cannot complete.
-	if err := c.require(MinCompleteProductGrant, "recovery (completeProductGrant)"); err != nil {
+	if err := c.require(gates.CompleteProductGrant, "recovery (completeProductGrant)"); err != nil {
 		return res, err
 	}
 	pending, err := c.PendingOrders(ctx)

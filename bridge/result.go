@@ -1,6 +1,6 @@
 package bridge
 
-import "github.com/goiap/goiap/wasm"
+import "github.com/goiap/goiap/internal/wasm"
 
 // Result is a completed purchase, as the SDK's
 // IapCreateOneTimePurchaseOrderResult (and the subscription result, which
@@ -18,9 +18,9 @@ type Result struct {
 	Incomplete bool `json:"incomplete,omitempty"`
 }
 
-// DecodeResult reads a success event's data. It never panics: data of the
+// decodeResult reads a success event's data. It never panics: data of the
 // wrong shape is a *wasm.DecodeError.
-func DecodeResult(v wasm.Value) (Result, error) {
+func decodeResult(v wasm.Value) (Result, error) {
 	f := wasm.Object(v, "data")
 	r := Result{
 		OrderID:        f.NonEmptyString("orderId"),

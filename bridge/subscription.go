@@ -5,6 +5,8 @@ package bridge
 import (
 	"context"
 	"time"
+
+	"github.com/goiap/goiap/internal/gates"
 )
 
 // SubscriptionGrantFunc grants a subscription order; subscriptionID is the
@@ -33,7 +35,7 @@ func (c *Client) CreateSubscriptionPurchaseOrder(o SubscriptionPurchaseOptions) 
 	}
 	return c.start(flowSpec{
 		method:  "createSubscriptionPurchaseOrder",
-		min:     MinSubscription,
+		min:     gates.Subscription,
 		what:    "a subscription",
 		sku:     o.SKU,
 		extra:   map[string]any{"offerId": offer},

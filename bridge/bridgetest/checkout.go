@@ -10,7 +10,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Checkout is one checkout the SDK posted to the app, for a one-time

@@ -7,25 +7,25 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/gates"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // The fake reads its gates from the SDK independently of package bridge,
 // so that a wrong minimum in either shows up here.
 func TestGatesMatchBridge(t *testing.T) {
-	min := func(g wasm.Value) bridge.MinVersion {
-		return bridge.MinVersion{Android: g.Get("android").Str(), IOS: g.Get("ios").Str()}
+	min := func(g wasm.Value) gates.MinVersion {
+		return gates.MinVersion{Android: g.Get("android").Str(), IOS: g.Get("ios").Str()}
 	}
-	assert.Equal(t, bridge.MinOneTimePurchase, min(gateOneTime))
-	assert.Equal(t, bridge.MinGrantReport, min(gateGrantReport))
-	assert.Equal(t, bridge.MinSubscription, min(gateSubscription))
-	for name, want := range map[string]bridge.MinVersion{
-		GetProductItemList:           bridge.MinProductList,
-		GetPendingOrders:             bridge.MinPendingOrders,
-		CompleteProductGrant:         bridge.MinCompleteProductGrant,
-		GetCompletedOrRefundedOrders: bridge.MinCompletedOrRefundedOrders,
-		GetSubscriptionInfo:          bridge.MinSubscription,
+	assert.Equal(t, gates.OneTimePurchase, min(gateOneTime))
+	assert.Equal(t, gates.GrantReport, min(gateGrantReport))
+	assert.Equal(t, gates.Subscription, min(gateSubscription))
+	for name, want := range map[string]gates.MinVersion{
+		GetProductItemList:           gates.ProductList,
+		GetPendingOrders:             gates.PendingOrders,
+		CompleteProductGrant:         gates.CompleteProductGrant,
+		GetCompletedOrRefundedOrders: gates.CompletedOrRefundedOrders,
+		GetSubscriptionInfo:          gates.Subscription,
 	} {
 		assert.Equal(t, want, min(methods[name].gate), name)
 	}

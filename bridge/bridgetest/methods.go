@@ -13,7 +13,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // The Promise methods of IAP, by the names the page calls them. In the SDK

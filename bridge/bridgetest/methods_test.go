@@ -15,7 +15,7 @@ import (
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // These tests drive the Promise methods and the store from JS, as a page

@@ -12,7 +12,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Errors a Checkout method returns when the fake app's message went nowhere.

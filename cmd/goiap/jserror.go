@@ -7,7 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 var jsErrorCtor = js.Global().Get("Error")

@@ -35,7 +35,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 func main() {

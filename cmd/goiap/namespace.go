@@ -8,7 +8,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // The JS-facing forms of the rest of the IAP namespace: each decodes its

@@ -1,4 +1,6 @@
-package bridge
+// Package gates holds the oldest Toss app each IAP call works on, shared by
+// the client (bridge) and the checks of its test kit (bridgetest).
+package gates
 
 // MinVersion is the oldest Toss app a call works on, per platform. The SDK
 // checks these itself with isMinVersionSupported, and an app in the
@@ -15,13 +17,13 @@ func (m MinVersion) String() string { return "android " + m.Android + " / ios " 
 var (
 	// Below this the SDK's createOneTimePurchaseOrder returns a no-op and
 	// posts nothing: the purchase silently never happens.
-	MinOneTimePurchase = MinVersion{Android: "5.219.0", IOS: "5.219.0"}
+	OneTimePurchase = MinVersion{Android: "5.219.0", IOS: "5.219.0"}
 	// Below this the SDK takes the legacy path, which reports success
 	// whatever the grant answered.
-	MinGrantReport               = MinVersion{Android: "5.231.1", IOS: "5.230.0"}
-	MinProductList               = MinVersion{Android: "5.219.0", IOS: "5.219.0"}
-	MinPendingOrders             = MinVersion{Android: "5.234.0", IOS: "5.231.0"}
-	MinCompleteProductGrant      = MinVersion{Android: "5.233.0", IOS: "5.233.0"}
-	MinCompletedOrRefundedOrders = MinVersion{Android: "5.231.0", IOS: "5.231.0"}
-	MinSubscription              = MinVersion{Android: "5.248.0", IOS: "5.249.0"}
+	GrantReport               = MinVersion{Android: "5.231.1", IOS: "5.230.0"}
+	ProductList               = MinVersion{Android: "5.219.0", IOS: "5.219.0"}
+	PendingOrders             = MinVersion{Android: "5.234.0", IOS: "5.231.0"}
+	CompleteProductGrant      = MinVersion{Android: "5.233.0", IOS: "5.233.0"}
+	CompletedOrRefundedOrders = MinVersion{Android: "5.231.0", IOS: "5.231.0"}
+	Subscription              = MinVersion{Android: "5.248.0", IOS: "5.249.0"}
 )

@@ -17,7 +17,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // benchWarm runs op before timing starts: V8 first runs wasm with its
@@ -102,26 +102,10 @@ func BenchmarkPromiseRoundTrip(b *testing.B) {
 // BenchmarkFuncLifecycle makes a Go function for JS, calls it once from
 // JS and releases it.
 func BenchmarkFuncLifecycle(b *testing.B) {
-	noop := func(safejs.Value, []safejs.Value) any { return nil }
 	b.Run("syscall-js.FuncOf", func(b *testing.B) { // the floor: no wrapper
 		op := func() {
 			f := js.FuncOf(func(js.Value, []js.Value) any { return nil })
 			f.Invoke()
-			f.Release()
-		}
-		benchWarm(b, op)
-		b.ReportAllocs()
-		for b.Loop() {
-			op()
-		}
-	})
-	b.Run("wasm.FuncOf", func(b *testing.B) {
-		op := func() {
-			f, err := wasm.FuncOf(noop)
-			if err != nil {
-				b.Fatal(err)
-			}
-			f.Value().Invoke()
 			f.Release()
 		}
 		benchWarm(b, op)

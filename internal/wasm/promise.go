@@ -191,17 +191,3 @@ func (c *Callbacks) settledPromise() {
 	c.releaseIfDoneLocked()
 	c.mu.Unlock()
 }
-
-// Async makes a JS function that runs fn in a goroutine and returns a
-// Promise of its result: fn may block, call JS and await. The returned
-// handler is registered with c and lives until c is closed or it is
-// removed.
-func (c *Callbacks) Async(fn func(args []safejs.Value) (any, error)) (Callback, error) {
-	return c.Add(func(args []safejs.Value) any {
-		p, err := c.Promise(func() (any, error) { return fn(args) })
-		if err != nil {
-			return ErrorValue(err)
-		}
-		return p
-	})
-}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/goiap/goiap/wasm"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // Regression: Object resolves an object's type once (object or array); the

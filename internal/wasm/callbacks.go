@@ -39,11 +39,11 @@ var router struct {
 
 func init() {
 	router.owners = map[uint32]*Callbacks{}
-	f, err := FuncOf(route)
+	f, err := funcOf(route)
 	if err != nil { // cannot happen while the program runs
 		panic(err)
 	}
-	router.fn = f.Value()
+	router.fn = safejs.Unsafe(f.Value())
 	router.bind = router.fn.Get("bind")
 }
 
