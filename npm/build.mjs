@@ -5,7 +5,7 @@
 //
 //   node npm/build.mjs [outDir]     VERSION=X.Y.Z sets the version
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
@@ -37,11 +37,17 @@ copy('web/main.wasm');
 copy('npm/README.md');
 copy('LICENSE');
 
+// make build's compressed forms when they are of this main.wasm, else new ones.
 const wasm = readFileSync(join(pkgDir, 'main.wasm'));
-writeFileSync(join(pkgDir, 'main.wasm.br'), brotliCompressSync(wasm, {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
-}));
-writeFileSync(join(pkgDir, 'main.wasm.gz'), gzipSync(wasm, { level: 9 }));
+const fresh = (f) => existsSync(f) && statSync(f).mtimeMs >= statSync(join(root, 'web/main.wasm')).mtimeMs;
+for (const [ext, compress] of [
+  ['br', () => brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } })],
+  ['gz', () => gzipSync(wasm, { level: 9 })],
+]) {
+  const made = join(root, `web/main.wasm.${ext}`);
+  if (fresh(made)) copyFileSync(made, join(pkgDir, `main.wasm.${ext}`));
+  else writeFileSync(join(pkgDir, `main.wasm.${ext}`), compress());
+}
 
 const files = ['goiap.js', 'goiap.d.ts', 'wasm_exec.js', 'main.wasm', 'main.wasm.br', 'main.wasm.gz'];
 const pkg = {
