@@ -5,7 +5,6 @@ package bridge
 import (
 	"context"
 	"errors"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -31,8 +30,8 @@ func (c *Client) call(ctx context.Context, name string, min gates.MinVersion, ar
 	if err := c.require(min, "IAP."+name); err != nil {
 		return nil, err
 	}
-	var pending js.Value
-	if perr := wasm.Catch(func() { pending = m.Invoke(args...) }); perr != nil {
+	pending, perr := m.Invoke(args...)
+	if perr != nil {
 		return nil, newError(ErrSDKUnavailable, "IAP."+name+" threw: "+perr.Error(), "", perr)
 	}
 	v, aerr := c.await(ctx, pending)
@@ -55,7 +54,7 @@ func (c *Client) call(ctx context.Context, name string, min gates.MinVersion, ar
 
 // await is cbs.Await under ctx, ended early by Close too (its error is
 // then the context's, which cancelled reads as ErrClosed).
-func (c *Client) await(ctx context.Context, p js.Value) (safejs.Value, error) {
+func (c *Client) await(ctx context.Context, p safejs.Value) (safejs.Value, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(c.closedCtx, cancel)()

@@ -6,7 +6,6 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -35,13 +34,13 @@ func WithGrantTimeout(d time.Duration) Option {
 // Client is the IAP namespace of one SDK module, with at most one purchase
 // in flight. Its methods are safe for concurrent use.
 type Client struct {
-	iap          js.Value // sdk.IAP, or undefined
-	isMin        js.Value // sdk.isMinVersionSupported, or undefined
+	iap          wasm.Value // sdk.IAP, or undefined
+	isMin        wasm.Value // sdk.isMinVersionSupported, or undefined
 	cbs          *wasm.Callbacks
 	grantTimeout time.Duration
 
 	gatesMu sync.Mutex
-	gates   map[gates.MinVersion]js.Value // the gate objects, made once
+	gates   map[gates.MinVersion]safejs.Value // the gate objects, made once
 
 	// closedCtx is done once Close is called: it ends the Promise calls in flight.
 	closedCtx   context.Context
@@ -66,11 +65,11 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 		return nil, newError(ErrSDKUnavailable, "cannot make JS callbacks", "", err)
 	}
 	c := &Client{
-		iap:          js.Undefined(),
-		isMin:        js.Undefined(),
+		iap:          wasm.Go(wasm.Missing),
+		isMin:        wasm.Go(wasm.Missing),
 		cbs:          cbs,
 		grantTimeout: DefaultGrantTimeout,
-		gates:        map[gates.MinVersion]js.Value{},
+		gates:        map[gates.MinVersion]safejs.Value{},
 	}
 	c.closedCtx, c.closeCalled = context.WithCancel(context.Background())
 	for _, o := range opts {
@@ -78,10 +77,10 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 	}
 	ns := wasm.JS(sdk)
 	if v := ns.Get("IAP"); v.Type() == wasm.TypeObject {
-		c.iap = safejs.Unsafe(wasm.Unwrap(v))
+		c.iap = v
 	}
 	if v := ns.Get("isMinVersionSupported"); v.Type() == wasm.TypeFunction {
-		c.isMin = safejs.Unsafe(wasm.Unwrap(v))
+		c.isMin = v
 	}
 	return c, nil
 }
@@ -131,29 +130,29 @@ func (c *Client) Close() error {
 func (c *Client) Done() <-chan struct{} { return c.cbs.Released() }
 
 // method looks up an IAP function by name.
-func (c *Client) method(name string) (js.Value, *Error) {
-	if c.iap.Type() != js.TypeObject {
-		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP namespace", "", nil)
+func (c *Client) method(name string) (safejs.Value, *Error) {
+	if c.iap.Type() != wasm.TypeObject {
+		return safejs.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP namespace", "", nil)
 	}
-	m := wasm.JS(safejs.Safe(c.iap)).Get(name)
+	m := c.iap.Get(name)
 	if m.Type() != wasm.TypeFunction {
-		return js.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP."+name, "", nil)
+		return safejs.Undefined(), newError(ErrSDKUnavailable, "the SDK has no IAP."+name, "", nil)
 	}
-	return safejs.Unsafe(wasm.Unwrap(m)), nil
+	return wasm.Unwrap(m), nil
 }
 
 // supports asks the SDK whether the app meets m. Failing to ask (no
 // isMinVersionSupported, or it throws because the app's constants are
 // missing) is ErrSDKUnavailable.
 func (c *Client) supports(m gates.MinVersion) (bool, *Error) {
-	if c.isMin.Type() != js.TypeFunction {
+	if c.isMin.Type() != wasm.TypeFunction {
 		return false, newError(ErrSDKUnavailable, "the SDK has no isMinVersionSupported", "", nil)
 	}
-	var ok bool
-	err := wasm.Catch(func() { ok = c.isMin.Invoke(c.gate(m)).Truthy() })
+	v, err := wasm.Unwrap(c.isMin).Invoke(c.gate(m))
 	if err != nil {
 		return false, newError(ErrSDKUnavailable, "isMinVersionSupported failed: "+err.Error(), "", err)
 	}
+	ok, _ := v.Truthy()
 	return ok, nil
 }
 
@@ -169,12 +168,12 @@ func (c *Client) require(m gates.MinVersion, what string) *Error {
 	return nil
 }
 
-func (c *Client) gate(m gates.MinVersion) js.Value {
+func (c *Client) gate(m gates.MinVersion) safejs.Value {
 	c.gatesMu.Lock()
 	defer c.gatesMu.Unlock()
 	g, ok := c.gates[m]
 	if !ok {
-		g = js.ValueOf(map[string]any{"android": m.Android, "ios": m.IOS})
+		g = wasm.ValueOf(map[string]any{"android": m.Android, "ios": m.IOS})
 		c.gates[m] = g
 	}
 	return g

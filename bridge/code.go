@@ -1,5 +1,7 @@
 package bridge
 
+//go:generate go run ../internal/jsgen ../web
+
 // Code is the kind of a purchase failure, as a string the SDK and the JS
 // side share. A Code is an error itself, so a failure matches it with
 // errors.Is(err, bridge.ErrUserCanceled).

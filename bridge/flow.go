@@ -5,7 +5,6 @@ package bridge
 import (
 	"context"
 	"sync"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -41,7 +40,7 @@ type flow struct {
 	grants     map[string]*grantCall
 	ids        []uint32 // the event handlers, dropped when the flow settles
 	grantID    uint32   // the grant handler
-	sdkCleanup js.Value
+	sdkCleanup safejs.Value
 }
 
 // start opens the checkout. Errors before the SDK is called are returned
@@ -121,9 +120,9 @@ func (f *flow) open() *Error {
 	for k, v := range f.spec.extra {
 		options[k] = v
 	}
-	params := js.ValueOf(map[string]any{"options": options, "onEvent": evCB.Value, "onError": errCB.Value})
-	var cleanup js.Value
-	if perr := wasm.Catch(func() { cleanup = m.Invoke(params) }); perr != nil {
+	params := map[string]any{"options": options, "onEvent": evCB.Value, "onError": errCB.Value}
+	cleanup, perr := m.Invoke(params)
+	if perr != nil {
 		return newError(ErrSDKUnavailable, "IAP."+f.spec.method+" threw: "+perr.Error(), "", perr)
 	}
 	f.mu.Lock()
@@ -315,8 +314,8 @@ func (c *Client) finish(f *flow) {
 	c.mu.Unlock()
 }
 
-func callCleanup(cleanup js.Value) {
-	if cleanup.Type() == js.TypeFunction {
-		_ = wasm.Catch(func() { cleanup.Invoke() })
+func callCleanup(cleanup safejs.Value) {
+	if wasm.JS(cleanup).Type() == wasm.TypeFunction {
+		_, _ = cleanup.Invoke()
 	}
 }

@@ -1,92 +1,76 @@
-// goiap.d.ts — the types of goiap.js, the loader of the Go purchase client.
+// Types for goiap.js, the loader of the Go purchase client. The codes and
+// the result shapes come from wire.gen.d.ts, generated from package bridge.
+import type { Code, Result, Product, PendingOrder, OrdersPage, SubscriptionInfo } from './wire.gen.js';
 
-/** Every code a rejection can carry. */
-export type IAPErrorCode =
-  | 'INVALID_PRODUCT_ID' | 'PAYMENT_PENDING' | 'NETWORK_ERROR' | 'INVALID_USER_ENVIRONMENT'
-  | 'ITEM_ALREADY_OWNED' | 'APP_MARKET_VERIFICATION_FAILED' | 'TOSS_SERVER_VERIFICATION_FAILED'
-  | 'INTERNAL_ERROR' | 'KOREAN_ACCOUNT_ONLY' | 'USER_CANCELED' | 'PRODUCT_NOT_GRANTED_BY_PARTNER'
-  | 'INVALID_SKU' | 'PURCHASE_IN_PROGRESS' | 'UNSUPPORTED_APP_VERSION' | 'SDK_UNAVAILABLE'
-  | 'ABORTED' | 'CLOSED' | 'INVALID_RESPONSE' | 'UNKNOWN';
+export type { Code, Result, Product, Offer, PendingOrder, Order, OrdersPage, SubscriptionInfo } from './wire.gen.js';
+export { CODES } from './wire.gen.js';
 
-export declare const CODES: readonly IAPErrorCode[];
-
-/** Every rejection of a client: an Error with a code, and the order id when an order is known. */
-export interface IAPError extends Error {
-  name: 'IAPError';
-  code: IAPErrorCode;
-  orderId?: string;
-}
-
-export declare function iapError(code: IAPErrorCode, message?: string, orderId?: string): IAPError;
+/** main.wasm in any form load() accepts. */
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 export interface LoadOptions {
-  /** The SDK module namespace: `import * as sdk from '@apps-in-toss/web-framework'`. */
-  sdk: object;
-  /** main.wasm; default: the one next to goiap.js. */
-  wasm?: string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+  /** main.wasm; default: next to goiap.js. */
+  wasm?: WasmSource;
+  /** The SDK module namespace: its IAP and isMinVersionSupported are used. */
+  sdk: unknown;
   /** The partner grant endpoint, default '/api/grant'. */
   grantURL?: string;
-  /** Default 25000 (the Toss app gives up at 30 s). */
+  /** How long a grant may take, default 25000 (the Toss app gives up at 30 s). */
   grantTimeoutMs?: number;
   /** Default globalThis.fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof globalThis.fetch;
 }
 
-export interface CallOptions { signal?: AbortSignal }
-
-export interface PurchaseResult {
+/** A purchase whose grant answered true but whose success data was unusable. */
+export interface IncompleteResult {
   orderId: string;
-  displayName: string;
-  displayAmount: string;
-  amount: number;
-  currency: string;
-  fraction: number;
-  miniAppIconUrl: string;
+  incomplete: true;
 }
 
-export interface Offer { type: string; offerId: string; period: string; displayAmount?: string }
+/** What buy() and subscribe() resolve with. */
+export type PurchaseResult = Result | IncompleteResult;
 
-export interface Product {
-  sku: string;
-  type: 'CONSUMABLE' | 'NON_CONSUMABLE' | 'SUBSCRIPTION' | (string & {});
-  displayName: string;
-  displayAmount: string;
-  iconUrl: string;
-  description: string;
-  renewalCycle?: string;
-  offers?: Offer[];
+export interface Recovery {
+  /** Granted and completed. */
+  granted: string[];
+  /** Still pending; the next recover() tries them again. */
+  failed: { orderId: string; code: Code }[];
 }
 
-export interface PendingOrder { orderId: string; sku: string; paymentCompletedDate: string }
-
-export interface RecoverResult { granted: string[]; failed: { orderId: string; code: IAPErrorCode }[] }
-
-export interface Order { orderId: string; sku: string; status: string; date: string }
-
-export interface OrderPage { hasNext: boolean; nextKey: string | null; orders: Order[] }
-
-export interface SubscriptionInfo {
-  catalogId: number;
-  status: string;
-  expiresAt: string | null;
-  isAutoRenew: boolean;
-  gracePeriodExpiresAt: string | null;
-  isAccessible: boolean;
+export interface Stats {
+  inFlight: number;
+  liveCallbacks: number;
+  dropped: number;
+  panics: number;
 }
 
-export interface Stats { inFlight: number; liveCallbacks: number; dropped: number; panics: number }
+export interface CallOptions {
+  signal?: AbortSignal;
+}
 
 export interface Client {
   buy(sku: string, opts?: CallOptions): Promise<PurchaseResult>;
   subscribe(sku: string, opts?: CallOptions & { offerId?: string }): Promise<PurchaseResult>;
   products(opts?: CallOptions): Promise<Product[]>;
   pendingOrders(opts?: CallOptions): Promise<PendingOrder[]>;
-  recover(opts?: CallOptions): Promise<RecoverResult>;
-  orders(opts?: CallOptions & { key?: string }): Promise<OrderPage>;
+  recover(opts?: CallOptions): Promise<Recovery>;
+  orders(opts?: CallOptions & { key?: string }): Promise<OrdersPage>;
   subscriptionInfo(orderId: string, opts?: CallOptions): Promise<SubscriptionInfo>;
+  /** What the client holds: inFlight and liveCallbacks are 0 when idle. */
   stats(): Stats;
+  /** Later calls reject with CLOSED; other clients are not touched. */
   close(): Promise<void>;
 }
 
-/** Makes one client; several may live side by side. */
-export declare function load(opts: LoadOptions): Promise<Client>;
+/** Every rejection: an Error with a code, and the order id when one is known. */
+export interface IAPError extends Error {
+  name: 'IAPError';
+  code: Code;
+  orderId?: string;
+}
+
+/** Makes one client; clients share one Go program. */
+export function load(opts: LoadOptions): Promise<Client>;
+
+/** An Error with a code, as every rejection from a client is. */
+export function iapError(code: Code, message?: string, orderId?: string): IAPError;

@@ -10,14 +10,10 @@
 // order is known, .orderId: an order id on an error means money may have
 // moved and the order can be recovered.
 
-/** The codes a rejection can carry: the SDK's eleven, then the client's. */
-export const CODES = Object.freeze([
-  'INVALID_PRODUCT_ID', 'PAYMENT_PENDING', 'NETWORK_ERROR', 'INVALID_USER_ENVIRONMENT',
-  'ITEM_ALREADY_OWNED', 'APP_MARKET_VERIFICATION_FAILED', 'TOSS_SERVER_VERIFICATION_FAILED',
-  'INTERNAL_ERROR', 'KOREAN_ACCOUNT_ONLY', 'USER_CANCELED', 'PRODUCT_NOT_GRANTED_BY_PARTNER',
-  'INVALID_SKU', 'PURCHASE_IN_PROGRESS', 'UNSUPPORTED_APP_VERSION', 'SDK_UNAVAILABLE',
-  'ABORTED', 'CLOSED', 'INVALID_RESPONSE', 'UNKNOWN',
-]);
+import { CODES } from './wire.gen.js';
+
+/** The codes a rejection can carry (generated from package bridge). */
+export { CODES };
 
 const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 

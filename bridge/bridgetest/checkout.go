@@ -185,7 +185,7 @@ func (co *Checkout) callGrant(orderID, subscriptionID js.Value) (grantAnswer, er
 	if threw {
 		return grantAnswer{value: thrown, failed: true}, nil
 	}
-	v, err := co.sdk.cbs.Await(co.sdk.ctx, p)
+	v, err := co.sdk.cbs.Await(co.sdk.ctx, safejs.Safe(p))
 	if co.sdk.ctx.Err() != nil || errors.Is(err, wasm.ErrClosed) {
 		return grantAnswer{}, ErrClosed // Await marked p handled
 	}

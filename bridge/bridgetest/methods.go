@@ -252,8 +252,8 @@ func (s *SDK) serve(m *method, args []js.Value) Answer {
 // rejection is a JS value a Promise of the fake rejects with.
 type rejection struct{ v js.Value }
 
-func (r rejection) Error() string     { return "rejected" }
-func (r rejection) JSValue() js.Value { return r.v }
+func (r rejection) Error() string         { return "rejected" }
+func (r rejection) JSValue() safejs.Value { return safejs.Safe(r.v) }
 
 // ErrUnanswered is the message of the Error with which Close rejects the
 // calls left unanswered ([Never], or below the minimum after

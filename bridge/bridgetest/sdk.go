@@ -108,7 +108,7 @@ func NewSDK() *SDK {
 		if err != nil {
 			panic("bridgetest: " + err.Error())
 		}
-		return cb.Value
+		return safejs.Unsafe(cb.Value)
 	}
 	object := js.Global().Get("Object")
 	s.noop = add(func([]safejs.Value) any { return nil })

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -14,8 +13,8 @@ import (
 )
 
 var (
-	jsAbortController = js.Global().Get("AbortController")
-	jsonHeaders       = js.ValueOf(map[string]any{"content-type": "application/json"})
+	jsAbortController, _ = safejs.Global().Get("AbortController")
+	jsonHeaders          = wasm.ValueOf(map[string]any{"content-type": "application/json"})
 )
 
 // granter asks the partner's server to grant an order: POST grantURL with
@@ -23,7 +22,7 @@ var (
 // answer whose JSON body has "granted": true counts as granted.
 type granter struct {
 	url   string
-	fetch js.Value
+	fetch safejs.Value
 	await *wasm.Callbacks
 }
 
@@ -43,21 +42,25 @@ func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string
 
 	// The deadline aborts the request itself, so a hung server costs no
 	// more than the grant timeout.
-	ac := jsAbortController.New()
-	stop := context.AfterFunc(ctx, func() { ac.Call("abort") })
+	ac, err := jsAbortController.New()
+	if err != nil {
+		return false, err
+	}
+	stop := context.AfterFunc(ctx, func() { _, _ = ac.Call("abort") })
 	defer stop()
+	signal, _ := ac.Get("signal")
 
-	pending, err := safejs.Safe(g.fetch).Invoke(js.ValueOf(g.url), js.ValueOf(map[string]any{
+	pending, err := g.fetch.Invoke(g.url, map[string]any{
 		"method":      "POST",
 		"headers":     jsonHeaders,
 		"body":        body,
 		"credentials": "same-origin", // the session cookie identifies the user
-		"signal":      ac.Get("signal"),
-	}))
+		"signal":      signal,
+	})
 	if err != nil {
 		return false, err
 	}
-	resp, err := g.await.Await(ctx, safejs.Unsafe(pending))
+	resp, err := g.await.Await(ctx, pending)
 	if err != nil {
 		return false, err
 	}
@@ -70,7 +73,7 @@ func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string
 	if err != nil {
 		return false, err
 	}
-	answer, err := g.await.Await(ctx, safejs.Unsafe(parsing))
+	answer, err := g.await.Await(ctx, parsing)
 	if err != nil {
 		return false, err
 	}

@@ -4,13 +4,14 @@ package main
 
 import (
 	"errors"
-	"syscall/js"
+
+	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/internal/wasm"
 )
 
-var jsErrorCtor = js.Global().Get("Error")
+var jsErrorCtor, _ = safejs.Global().Get("Error")
 
 // jsError is a bridge error as the page sees it: an Error with .code and,
 // when an order is known, .orderId.
@@ -18,12 +19,15 @@ type jsError struct{ err *bridge.Error }
 
 func (e jsError) Error() string { return e.err.Error() }
 
-func (e jsError) JSValue() js.Value {
-	v := jsErrorCtor.New(e.err.Error())
-	v.Set("name", "IAPError")
-	v.Set("code", string(e.err.Code))
+func (e jsError) JSValue() safejs.Value {
+	v, err := jsErrorCtor.New(e.err.Error())
+	if err != nil {
+		return safejs.Undefined()
+	}
+	_ = v.Set("name", "IAPError")
+	_ = v.Set("code", string(e.err.Code))
 	if e.err.OrderID != "" {
-		v.Set("orderId", e.err.OrderID)
+		_ = v.Set("orderId", e.err.OrderID)
 	}
 	return v
 }
@@ -39,6 +43,6 @@ func asJSError(err error) jsError {
 
 // closedRejection answers a call that came after close: a Promise rejected
 // with CLOSED.
-func closedRejection(cause error) js.Value {
+func closedRejection(cause error) safejs.Value {
 	return wasm.Rejected(jsError{&bridge.Error{Code: bridge.ErrClosed, Message: "the client is closed", Err: cause}})
 }

@@ -29,7 +29,6 @@ import (
 	"context"
 	"os"
 	"runtime"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -41,20 +40,20 @@ import (
 func main() {
 	var boot wasm.Value = wasm.Go(wasm.Missing)
 	if len(os.Args) >= 2 {
-		boot = wasm.JS(safejs.Safe(js.Global())).Get(os.Args[1])
+		boot = wasm.JS(safejs.Global()).Get(os.Args[1])
 	}
-	ready := safejs.Unsafe(wasm.Unwrap(boot.Get("ready")))
-	if ready.Type() != js.TypeFunction {
+	ready := boot.Get("ready")
+	if ready.Type() != wasm.TypeFunction {
 		println("goiap: start me with web/goiap.js (no boot object in argv)")
 		os.Exit(2)
 	}
-	wasm.SetPromiseResolvers(safejs.Unsafe(wasm.Unwrap(boot.Get("withResolvers")))) // saves a JS→Go call per promise
+	wasm.SetPromiseResolvers(wasm.Unwrap(boot.Get("withResolvers"))) // saves a JS→Go call per promise
 	ctors, err := wasm.NewCallbacks()
 	if err != nil {
 		os.Exit(1)
 	}
 	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
-	ready.Invoke(newClient.Value)
+	_, _ = wasm.Unwrap(ready).Invoke(newClient.Value)
 	select {} // the program lives as long as the page
 }
 
@@ -84,7 +83,7 @@ func newApp(opts safejs.Value) any {
 		client:   client,
 		exported: exported,
 		promises: promises,
-		grants:   &granter{url: o.Get("grantURL").Str(), fetch: safejs.Unsafe(wasm.Unwrap(o.Get("fetch"))), await: promises},
+		grants:   &granter{url: o.Get("grantURL").Str(), fetch: wasm.Unwrap(o.Get("fetch")), await: promises},
 		calls:    newCallTable(),
 		panics:   wasm.Panics(),
 		closing:  make(chan struct{}),
@@ -92,8 +91,8 @@ func newApp(opts safejs.Value) any {
 	return a.exports()
 }
 
-func (a *app) exports() js.Value {
-	obj := js.Global().Get("Object").New()
+func (a *app) exports() any {
+	obj := map[string]any{}
 	for name, fn := range map[string]wasm.Handler{
 		"buy":              a.async(a.buy),
 		"subscribe":        a.async(a.subscribe),
@@ -108,9 +107,9 @@ func (a *app) exports() js.Value {
 		"close":            a.close,
 	} {
 		cb, _ := a.exported.Add(fn)
-		obj.Set(name, cb.Value)
+		obj[name] = cb.Value
 	}
-	return obj
+	return wasm.ValueOf(obj)
 }
 
 func arg(args []safejs.Value, i int) safejs.Value {

@@ -67,7 +67,7 @@ func BenchmarkPromiseIn(b *testing.B) {
 	p := js.Global().Get("Promise").Call("resolve", 1)
 	ctx := context.Background()
 	op := func() {
-		if _, err := c.Await(ctx, p); err != nil {
+		if _, err := c.Await(ctx, safejs.Safe(p)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -122,7 +122,7 @@ func BenchmarkFuncLifecycle(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cb.Value.Invoke()
+			safejs.Unsafe(cb.Value).Invoke()
 			c.Remove(cb.ID)
 		}
 		benchWarm(b, op)
@@ -152,7 +152,7 @@ func BenchmarkInvoke(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		op := func() { cb.Value.Invoke() }
+		op := func() { safejs.Unsafe(cb.Value).Invoke() }
 		benchWarm(b, op)
 		b.ReportAllocs()
 		for b.Loop() {

@@ -21,7 +21,7 @@ type Handler func(args []safejs.Value) any
 // handler by ID.
 type Callback struct {
 	ID    uint32
-	Value js.Value
+	Value safejs.Value
 }
 
 // router is the one js.Func of the program: every handler is handed to JS
@@ -166,8 +166,10 @@ func (c *Callbacks) register(a, b Handler) ([2]uint32, error) {
 func (c *Callbacks) bound(id uint32, extra []any) Callback {
 	args := make([]any, 0, 4+len(extra))
 	args = append(args, router.fn, js.Undefined(), c.owner, id)
-	args = append(args, extra...)
-	return Callback{ID: id, Value: router.bind.Call("call", args...)}
+	for _, e := range extra {
+		args = append(args, unsafeData(e))
+	}
+	return Callback{ID: id, Value: safejs.Safe(router.bind.Call("call", args...))}
 }
 
 // Remove forgets handlers; JS calls for them are dropped from now on. A

@@ -40,11 +40,11 @@ func TestCallbacksRouteAndDropAfterRemove(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.Live())
 
-	ret := cb.Value.Invoke("first")
+	ret := safejs.Unsafe(cb.Value).Invoke("first")
 	assert.Equal(t, 1, ret.Int())
 	c.Remove(cb.ID)
 	c.Remove(cb.ID) // idempotent
-	assert.True(t, cb.Value.Invoke("late").IsUndefined(), "a removed handler answers undefined")
+	assert.True(t, safejs.Unsafe(cb.Value).Invoke("late").IsUndefined(), "a removed handler answers undefined")
 	assert.Equal(t, []string{"first"}, got)
 	assert.Equal(t, 0, c.Live())
 	assert.Equal(t, 1, c.Dropped())
@@ -59,9 +59,9 @@ func TestCallbacksSettlePairCalledOnce(t *testing.T) {
 	)
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.Live(), "a pair counts once")
-	a.Value.Invoke()
-	b.Value.Invoke()
-	a.Value.Invoke()
+	safejs.Unsafe(a.Value).Invoke()
+	safejs.Unsafe(b.Value).Invoke()
+	safejs.Unsafe(a.Value).Invoke()
 	assert.Equal(t, 1, calls)
 	assert.Equal(t, 0, c.Live())
 	assert.Equal(t, 2, c.Dropped())
@@ -83,8 +83,8 @@ func TestCallbacksLateSettleAfterReleaseIsIgnored(t *testing.T) {
 	require.NoError(t, err)
 	c.Remove(a.ID) // given up in Go
 	c.Close()
-	<-c.Released()   // nothing is owed to JS
-	a.Value.Invoke() // the late settle reaches the one live router and is ignored
+	<-c.Released()                  // nothing is owed to JS
+	safejs.Unsafe(a.Value).Invoke() // the late settle reaches the one live router and is ignored
 }
 
 func TestCallbacksCloseLetsKeptHandlersFinish(t *testing.T) {
@@ -99,12 +99,12 @@ func TestCallbacksCloseLetsKeptHandlersFinish(t *testing.T) {
 	plain, err := c.Add(func([]safejs.Value) any { got += 100; return nil })
 	require.NoError(t, err)
 	c.Close()
-	plain.Value.Invoke()
+	safejs.Unsafe(plain.Value).Invoke()
 	assert.Equal(t, 0, got, "plain handlers are dropped at Close")
-	b.Value.Invoke()
+	safejs.Unsafe(b.Value).Invoke()
 	assert.Equal(t, 2, got, "an await in progress still gets its answer")
-	a.Value.Invoke()
-	kept.Value.Invoke()
+	safejs.Unsafe(a.Value).Invoke()
+	safejs.Unsafe(kept.Value).Invoke()
 	assert.Equal(t, 12, got, "a kept handler still runs")
 	select {
 	case <-c.Released():
@@ -120,7 +120,7 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 	panicsBefore := wasm.Panics()
 	cb, err := c.Add(func([]safejs.Value) any { panic("boom") })
 	require.NoError(t, err)
-	assert.True(t, cb.Value.Invoke().IsUndefined())
+	assert.True(t, safejs.Unsafe(cb.Value).Invoke().IsUndefined())
 	assert.Equal(t, panicsBefore+1, wasm.Panics())
 }
 
@@ -128,23 +128,23 @@ func TestAwait(t *testing.T) {
 	c := newCallbacks(t)
 	ctx := context.Background()
 
-	v, err := c.Await(ctx, jsFunc("", "return Promise.resolve(42)").Invoke())
+	v, err := c.Await(ctx, safejs.Safe(jsFunc("", "return Promise.resolve(42)").Invoke()))
 	require.NoError(t, err)
 	n, _ := v.Int()
 	assert.Equal(t, 42, n)
 
-	v, err = c.Await(ctx, js.ValueOf("plain"))
+	v, err = c.Await(ctx, safejs.Safe(js.ValueOf("plain")))
 	require.NoError(t, err)
 	s, _ := v.String()
 	assert.Equal(t, "plain", s, "a non-thenable is its own result")
 
-	_, err = c.Await(ctx, jsFunc("", "const e = new Error('nope'); e.code = 'E_X'; return Promise.reject(e)").Invoke())
+	_, err = c.Await(ctx, safejs.Safe(jsFunc("", "const e = new Error('nope'); e.code = 'E_X'; return Promise.reject(e)").Invoke()))
 	var jerr *wasm.Error
 	require.ErrorAs(t, err, &jerr)
 	assert.Equal(t, "E_X", jerr.Code)
 	assert.Equal(t, "nope", jerr.Message)
 
-	_, err = c.Await(ctx, jsFunc("", "return { then() { throw 'bad thenable' } }").Invoke())
+	_, err = c.Await(ctx, safejs.Safe(jsFunc("", "return { then() { throw 'bad thenable' } }").Invoke()))
 	require.ErrorAs(t, err, &jerr)
 	assert.Equal(t, "bad thenable", jerr.Message)
 	assert.Equal(t, 0, c.Live())
@@ -155,10 +155,10 @@ func TestAwaitCancelledDropsLateSettle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	slow := jsFunc("", "return new Promise(r => setTimeout(() => r(1), 60))").Invoke()
-	_, err := c.Await(ctx, slow)
+	_, err := c.Await(ctx, safejs.Safe(slow))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, 0, c.Live())
-	_, err = c.Await(context.Background(), jsFunc("", "return new Promise(r => setTimeout(r, 100))").Invoke())
+	_, err = c.Await(context.Background(), safejs.Safe(jsFunc("", "return new Promise(r => setTimeout(r, 100))").Invoke()))
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.Dropped(), "the abandoned promise settled into a dropped call")
 }

@@ -167,3 +167,28 @@ func (j jsValue) Keys() []string {
 	}
 	return out
 }
+
+// ValueOf is js.ValueOf for Go data that may hold safejs values (and
+// Callback values) at any depth: maps, slices, strings, numbers, booleans,
+// nil.
+func ValueOf(v any) safejs.Value { return safejs.Safe(js.ValueOf(unsafeData(v))) }
+
+func unsafeData(v any) any {
+	switch x := v.(type) {
+	case safejs.Value:
+		return safejs.Unsafe(x)
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = unsafeData(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = unsafeData(e)
+		}
+		return s
+	}
+	return v
+}

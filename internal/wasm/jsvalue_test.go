@@ -5,7 +5,6 @@ package wasm_test
 import (
 	"context"
 	"errors"
-	"syscall/js"
 	"testing"
 
 	"github.com/hack-pad/safejs"
@@ -33,8 +32,8 @@ func TestFieldsOverResolvedJSObject(t *testing.T) {
 // Promise works both ways of making a promise: with a resolvers function
 // (as goiap.js passes, and Promise.withResolvers), and with an executor.
 func TestPromiseWithResolvers(t *testing.T) {
-	wasm.SetPromiseResolvers(jsFunc("", "let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return {promise, resolve, reject};"))
-	defer wasm.SetPromiseResolvers(js.Undefined())
+	wasm.SetPromiseResolvers(safejs.Safe(jsFunc("", "let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return {promise, resolve, reject};")))
+	defer wasm.SetPromiseResolvers(safejs.Undefined())
 	c := newCallbacks(t)
 	p, err := c.Promise(func() (any, error) { return "via resolvers", nil })
 	require.NoError(t, err)

@@ -18,22 +18,24 @@ var (
 // JSValuer is an error that knows what it should look like when it rejects
 // a Promise handed to JS. Other errors become a plain Error.
 type JSValuer interface {
-	JSValue() js.Value
+	JSValue() safejs.Value
 }
 
 // ErrorValue is err as a JS rejection value.
-func ErrorValue(err error) js.Value {
+func ErrorValue(err error) safejs.Value {
 	var v JSValuer
 	if errors.As(err, &v) {
 		return v.JSValue()
 	}
-	return jsError.New(err.Error())
+	return safejs.Safe(jsError.New(err.Error()))
 }
 
 // Rejected is a Promise already rejected with err, as ErrorValue makes it:
 // the answer of a function that must return a Promise and cannot make one
 // the usual way (its Callbacks are closed).
-func Rejected(err error) js.Value { return jsPromise.Call("reject", ErrorValue(err)) }
+func Rejected(err error) safejs.Value {
+	return safejs.Safe(jsPromise.Call("reject", safejs.Unsafe(ErrorValue(err))))
+}
 
 type settled struct {
 	v  safejs.Value
@@ -56,9 +58,10 @@ func firstArg(args []safejs.Value) safejs.Value {
 // As in net/http's roundtrip_js.go both callbacks go to one then, are
 // retired together, and the channel is buffered so the callback never
 // blocks the event loop.
-func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error) {
-	if t := p.Type(); t != js.TypeObject && t != js.TypeFunction {
-		return safejs.Safe(p), nil
+func (c *Callbacks) Await(ctx context.Context, sp safejs.Value) (safejs.Value, error) {
+	p := safejs.Unsafe(sp)
+	if t := JS(sp).Type(); t != TypeObject && t != TypeArray && t != TypeFunction {
+		return sp, nil
 	}
 	if err := ctx.Err(); err != nil {
 		markHandled(p)
@@ -76,7 +79,7 @@ func (c *Callbacks) Await(ctx context.Context, p js.Value) (safejs.Value, error)
 	// Promise.resolve adopts any thenable; a then that throws becomes a
 	// rejection instead of a Go panic.
 	if err := Catch(func() {
-		jsPromise.Call("resolve", p).Call("then", onOK.Value, onFail.Value)
+		jsPromise.Call("resolve", p).Call("then", safejs.Unsafe(onOK.Value), safejs.Unsafe(onFail.Value))
 	}); err != nil {
 		c.Remove(onOK.ID)
 		return safejs.Undefined(), err
@@ -120,11 +123,11 @@ var resolvers = func() js.Value {
 // without it. Without one, Promise makes each promise with an executor
 // that calls into Go, which costs a JS→Go call per promise. Call it before
 // the first Promise; anything but a function goes back to executors.
-func SetPromiseResolvers(fn js.Value) {
-	if fn.Type() != js.TypeFunction {
-		fn = js.Undefined()
+func SetPromiseResolvers(fn safejs.Value) {
+	if JS(fn).Type() != TypeFunction {
+		fn = safejs.Undefined()
 	}
-	resolvers = fn
+	resolvers = safejs.Unsafe(fn)
 }
 
 // newPromise makes a pending promise and the functions that settle it.
@@ -146,7 +149,7 @@ func (c *Callbacks) newPromise() (p js.Value, resolve, reject safejs.Value, err 
 	if err != nil {
 		return js.Undefined(), resolve, reject, err
 	}
-	err = Catch(func() { p = jsPromise.New(exec.Value) }) // the executor runs now, synchronously
+	err = Catch(func() { p = jsPromise.New(safejs.Unsafe(exec.Value)) }) // the executor runs now, synchronously
 	c.Remove(exec.ID)
 	return p, resolve, reject, err
 }
@@ -155,13 +158,13 @@ func (c *Callbacks) newPromise() (p js.Value, resolve, reject safejs.Value, err 
 // the caller (often a JS callback) returns at once. An error rejects with
 // [ErrorValue]; a panic in work rejects with a *PanicError. A value is
 // converted as by js.ValueOf; one that cannot be converted rejects.
-func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
+func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 	if c.isClosed() {
-		return js.Undefined(), ErrClosed
+		return safejs.Undefined(), ErrClosed
 	}
 	p, resolve, reject, err := c.newPromise()
 	if err != nil {
-		return js.Undefined(), err
+		return safejs.Undefined(), err
 	}
 	c.mu.Lock()
 	c.promises++ // Close waits for it: an answer owed to JS is never dropped
@@ -182,7 +185,7 @@ func (c *Callbacks) Promise(work func() (any, error)) (js.Value, error) {
 		}
 		_, _ = reject.Invoke(ErrorValue(werr))
 	}()
-	return p, nil
+	return safejs.Safe(p), nil
 }
 
 func (c *Callbacks) settledPromise() {
