@@ -105,6 +105,7 @@ example: package
 	mkdir -p $(EXAMPLE_BUILD)
 	tar -C examples/miniapp -cf - --exclude=./node_modules --exclude=./dist . | tar -C $(EXAMPLE_BUILD) -xf -
 	node examples/miniapp-ci.mjs $(EXAMPLE_BUILD) $$(cat build/npm.tarball)
+	rm -rf $(EXAMPLE_BUILD)/node_modules/goiap $(EXAMPLE_BUILD)/dist # the tarball changes under one version
 	cd $(EXAMPLE_BUILD) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
 	cd $(EXAMPLE_BUILD) && npx tsc -p tsconfig.ci.json && GOIAP_SDK=web-bridge npx vite build
 

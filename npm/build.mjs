@@ -32,6 +32,8 @@ mkdirSync(pkgDir, { recursive: true });
 const copy = (from, to = from.split('/').pop()) => copyFileSync(join(root, from), join(pkgDir, to));
 copy('web/goiap.js');
 copy('web/goiap.d.ts');
+copy('web/wire.gen.js'); // the codes and wire shapes, generated from package bridge
+copy('web/wire.gen.d.ts');
 copy('web/wasm_exec.js');
 copy('web/main.wasm');
 copy('npm/README.md');
@@ -49,7 +51,7 @@ for (const [ext, compress] of [
   else writeFileSync(join(pkgDir, `main.wasm.${ext}`), compress());
 }
 
-const files = ['goiap.js', 'goiap.d.ts', 'wasm_exec.js', 'main.wasm', 'main.wasm.br', 'main.wasm.gz'];
+const files = ['goiap.js', 'goiap.d.ts', 'wire.gen.js', 'wire.gen.d.ts', 'wasm_exec.js', 'main.wasm', 'main.wasm.br', 'main.wasm.gz'];
 const pkg = {
   name: 'goiap',
   version: v,

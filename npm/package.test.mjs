@@ -86,14 +86,14 @@ test('a TypeScript use of it type-checks, and a wrong one does not', async () =>
     files: ['user.ts', 'wrong.ts'],
   }));
   await writeFile(join(project, 'user.ts'), `
-    import { load, CODES, type Client, type IAPError, type IAPErrorCode, type PurchaseResult } from 'goiap';
+    import { load, CODES, type Client, type IAPError, type Code, type PurchaseResult } from 'goiap';
     declare const sdk: object;
     const iap: Client = await load({ sdk, grantURL: '/api/grant', grantTimeoutMs: 20_000 });
     const { granted, failed } = await iap.recover();
-    const firstFailure: IAPErrorCode | undefined = failed[0]?.code;
+    const firstFailure: Code | undefined = failed[0]?.code;
     try {
       const r: PurchaseResult = await iap.buy('item_coin_100', { signal: AbortSignal.timeout(120_000) });
-      console.log(r.orderId.toUpperCase(), r.amount.toFixed(0), granted.length, firstFailure);
+      if (!('incomplete' in r)) console.log(r.orderId.toUpperCase(), r.amount.toFixed(0), granted.length, firstFailure);
     } catch (e) {
       const err = e as IAPError;
       if (err.code === 'PRODUCT_NOT_GRANTED_BY_PARTNER') console.log(err.orderId ?? '', CODES.length);
@@ -103,10 +103,10 @@ test('a TypeScript use of it type-checks, and a wrong one does not', async () =>
     await iap.close();
   `);
   await writeFile(join(project, 'wrong.ts'), `
-    import { load, type IAPErrorCode } from 'goiap';
+    import { load, type Code } from 'goiap';
     const iap = await load({ sdk: {} });
     iap.buy(42);
-    export const c: IAPErrorCode = 'NOT_A_CODE';
+    export const c: Code = 'NOT_A_CODE';
   `);
   const failure = await execFile('node', [tsc, '-p', project], { cwd: project }).then(() => null, (e) => e);
   assert.ok(failure, 'tsc accepted a wrong use');

@@ -1,10 +1,10 @@
 // shop.ts — starts the team's own Go program (wasm/main.go, built to
 // wasm/main.wasm) with the Go runtime from the goiap package.
 import 'goiap/wasm_exec.js'; // defines globalThis.Go; the same Go release must build wasm/main.wasm
-import type { IAPErrorCode } from 'goiap';
+import type { Code } from 'goiap';
 
 /** The codes the shop rejects with: goiap's (from bridge) and the team's own. */
-export type ShopErrorCode = IAPErrorCode | 'DAILY_LIMIT';
+export type ShopErrorCode = Code | 'DAILY_LIMIT';
 
 export interface ShopError extends Error {
   code: ShopErrorCode;
