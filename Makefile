@@ -17,7 +17,7 @@ JS_PACKAGES := ./internal/wasm/... ./bridge/... ./cmd/goiap/... ./examples/minia
 
 .PHONY: build run test lint test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
 
-build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json
+build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json web/node_modules/.goiap-compressed
 
 web/main.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./cmd/goiap
@@ -33,6 +33,14 @@ web/main.wasm.br: web/main.wasm web/wasm_exec.js scripts/compress.mjs
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
+
+# The page's other files and the SDK modules it imports, precompressed as
+# well (the stamp sits where the server sends nothing from).
+WEB_STATIC := $(wildcard web/*.html web/*.css web/demo.js web/goiap.js web/sim/*.js)
+SDK_MODULES = $(wildcard web/node_modules/@apps-in-toss/*/dist/*.js)
+web/node_modules/.goiap-compressed: $(WEB_STATIC) web/node_modules/.package-lock.json scripts/compress.mjs
+	node scripts/compress.mjs $(WEB_STATIC) $(SDK_MODULES) >/dev/null
+	touch $@
 
 # The demo: the Toss API simulator (unless TOSS_API is set) and the grant
 # server in dev mode, speaking mTLS to it. TOSS_API, MTLS_CERT, MTLS_KEY,

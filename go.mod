@@ -34,3 +34,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// safejs without fmt: see third_party/safejs/PATCHES.md.
+replace github.com/hack-pad/safejs => ./third_party/safejs

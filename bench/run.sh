@@ -8,9 +8,12 @@
 #                                  main.wasm's bytes by package
 #
 # Parts (each a script beside this one, writing bench/out/<part>.json):
-#   size.mjs     main.wasm vs bench/floor, raw / gzip -9 / brotli -q 11
+#   size.mjs     main.wasm vs bench/hello (and bench/floor), raw / gzip -9 / brotli -q 11
+#   tti.mjs      time to interactive in chromium, Slow 4G and CPU 4×: the demo's
+#                first buy button vs a page running bench/hello (first and repeat visit)
 #   startup.mjs  load() until stats() answers vs bench/hello, from bytes
-#   flow.mjs     buy() vs the same purchase in plain JS on the SDK, interleaved
+#   flow.mjs     buy() vs bench/minflow (the least Go that does the same purchase)
+#                and vs the same purchase in plain JS on the SDK, interleaved
 #   memory.mjs   20,000 mixed flows on one client: nothing left, nothing grows
 #   go test -bench in internal/wasm/ and bridge/ (bench_test.go), under Node
 #   grants/      the grant server: grants/s, p50/p99 on SQLite and
@@ -18,7 +21,8 @@
 #                GOIAP_TEST_DATABASE_URL, as make test; skipped without it)
 # Knobs (environment): BENCH_BATCHES, BENCH_PER_BATCH, BENCH_WARMUP,
 # BENCH_STARTUP_RUNS, BENCH_MEMORY_FLOWS, BENCH_GOTIME (go test -benchtime),
-# BENCH_GRANTS (paid orders per grant-server configuration).
+# BENCH_GRANTS (paid orders per grant-server configuration),
+# BENCH_TTI_RUNS (first visits per page; 0 skips tti.mjs), CHROMIUM.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -46,6 +50,7 @@ wasm_build() { # out pkg [ldflags]
 }
 wasm_build "$OUT/hello.wasm" ./bench/hello "-s -w"
 wasm_build "$OUT/floor.wasm" ./bench/floor "-s -w"
+wasm_build "$OUT/minflow.wasm" ./bench/minflow "-s -w"
 
 node -e '
   const os = require("node:os");
@@ -76,6 +81,15 @@ fi
 
 step "size"
 node bench/size.mjs
+if [ "${BENCH_TTI_RUNS:-5}" != 0 ]; then
+  step "time to interactive (chromium, Slow 4G, CPU 4×)"
+  # The real server binaries, as \`make run\` runs them.
+  $GO build -o "$OUT/bin/grantserver" ./cmd/grantserver
+  $GO build -o "$OUT/bin/tosssim" ./cmd/tosssim
+  node bench/tti.mjs --runs "${BENCH_TTI_RUNS:-5}" --bin "$OUT/bin" --hello "$OUT/hello.wasm"
+else
+  rm -f "$OUT/tti.json"
+fi
 step "start-up"
 node --expose-gc bench/startup.mjs --runs "${BENCH_STARTUP_RUNS:-20}"
 step "per flow"
@@ -91,7 +105,7 @@ step "go test -bench (wasm/, bridge/)"
 for pkg in ./internal/wasm/ ./bridge/; do
   env -i PATH="$PATH" HOME="$HOME" GOCACHE="$($GO env GOCACHE)" GOMODCACHE="$($GO env GOMODCACHE)" \
     GOFLAGS="$($GO env GOFLAGS)" GOOS=js GOARCH=wasm \
-    "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-1s}" -count 1 -timeout 300s \
+    "$GO" test -run '^$' -bench . -benchmem -benchtime "${BENCH_GOTIME:-300ms}" -count 1 -timeout 300s \
     -exec "$GOROOT/lib/wasm/go_js_wasm_exec" "$pkg" 2>&1 | tee -a "$OUT/gobench.txt" >&2 || true
 done
 

@@ -31,10 +31,11 @@ globalThis.Go = class extends globalThis.Go {
   constructor() { super(); lastGo = this; }
 };
 
-// Between runs: the last program has exited, and (with --expose-gc) its
+// Between runs: the last program has exited (or is idle), and (with --expose-gc) its
 // garbage is collected, so no run pays for the one before.
 async function quiesce(go) {
-  await Promise.race([go._exitPromise, sleep(2000)]);
+  // hello exits at once; main.wasm's program lives as long as its page.
+  await Promise.race([go._exitPromise, sleep(100)]);
   await sleep(1);
   globalThis.gc?.();
 }

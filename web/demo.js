@@ -15,7 +15,12 @@
 // to the Toss API simulator, so every order the page grants is one Toss
 // knows; the sandbox panel refunds an order there and runs the refund sweep.
 
-import { load, CODES } from './goiap.js';
+import { load, preload, CODES } from './goiap.js';
+
+// main.wasm first: the preload link in index.html names it and started its
+// download; compiling starts now, while the modules below are set up.
+const WASM_URL = document.querySelector('link[rel="preload"][type="application/wasm"]')?.href;
+const wasm = WASM_URL ? preload(WASM_URL) : undefined;
 
 const SDK_URL = './node_modules/@apps-in-toss/web-bridge/dist/index.js';
 const APP_SETTINGS_KEY = 'goiap.demo.app';
@@ -173,7 +178,7 @@ async function main() {
       attachCheckoutSheet(state.app);
     }
     state.sdk = await import(SDK_URL);
-    state.iap = await load({ sdk: state.sdk, grantURL: '/api/grant' });
+    state.iap = await load({ sdk: state.sdk, wasm, grantURL: '/api/grant' });
   } catch (e) {
     boot.dataset.state = 'error';
     boot.replaceChildren(
@@ -188,10 +193,10 @@ async function main() {
   await setupSandbox();
   renderEnv();
   $('orders-load').addEventListener('click', (e) => loadOrders(e.currentTarget.dataset.more !== 'true'));
-  // The grant needs the session: log in first, then recover (first thing
-  // on every entry, as the Toss docs ask) while the products load.
-  await login();
-  await Promise.all([refreshProducts(), runRecovery()]);
+  // The products need no session: list them at once. The grant needs the
+  // session: log in first, then recover (first thing on every entry, as
+  // the Toss docs ask).
+  await Promise.all([refreshProducts(), login().then(() => runRecovery())]);
   document.body.dataset.ready = 'true';
 }
 

@@ -62,21 +62,31 @@ async function goRuntime() {
   return runtime;
 }
 
-async function readURL(url) {
+// compileResponse compiles main.wasm as it arrives when the server says
+// application/wasm (streaming compilation needs that type), else once whole.
+async function compileResponse(res) {
+  if (!res.ok) throw iapError('SDK_UNAVAILABLE', `cannot fetch ${res.url || 'main.wasm'}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\s*(;|$)/i.test(type)) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+async function compileURL(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+    return WebAssembly.compile(await readFile(url));
   }
-  const res = await fetch(url);
-  if (!res.ok) throw iapError('SDK_UNAVAILABLE', `cannot fetch ${url}: HTTP ${res.status}`);
-  return res.arrayBuffer();
+  return compileResponse(await fetch(url));
 }
 
 async function compile(wasm) {
+  // A promise the page started early (of a Response, a Module or bytes):
+  // the download and compilation overlap the rest of the page's start.
+  if (wasm && typeof wasm.then === 'function') return compile(await wasm);
   if (wasm instanceof WebAssembly.Module) return wasm;
-  if (typeof Response !== 'undefined' && wasm instanceof Response) {
-    return WebAssembly.compile(await wasm.arrayBuffer());
-  }
+  if (typeof Response !== 'undefined' && wasm instanceof Response) return compileResponse(wasm);
   if (wasm instanceof ArrayBuffer) return WebAssembly.compile(wasm);
   if (ArrayBuffer.isView(wasm)) { // any view, DataView too (compile takes typed arrays only)
     return WebAssembly.compile(new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength));
@@ -87,7 +97,7 @@ async function compile(wasm) {
   const url = wasm === undefined ? new URL('./main.wasm', import.meta.url) : new URL(wasm, base);
   const key = url.href;
   if (!modules.has(key)) {
-    const p = readURL(url).then((bytes) => WebAssembly.compile(bytes));
+    const p = compileURL(url);
     p.catch(() => modules.delete(key));
     modules.set(key, p);
   }
@@ -108,7 +118,7 @@ function program(module) {
       return new Promise((resolve, reject) => {
         globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
         go.argv = ['main.wasm', key];
-        go.env = {};
+        go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
         go.run(instance).then(() => {
           delete globalThis[key];
           programs.delete(module);
@@ -123,11 +133,28 @@ function program(module) {
 }
 
 /**
+ * Starts fetching and compiling main.wasm now, while the page does the rest
+ * of its start-up, and the Go program once it is compiled; pass the promise
+ * to load({wasm}). The compiled module is kept by URL, so load({wasm: url})
+ * reuses it too.
+ * @param {string|URL} [url] default: main.wasm next to this file
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export function preload(url) {
+  const p = compile(url === undefined ? undefined : String(url));
+  // The Go program needs nothing from the page to start: start it too.
+  p.then(program).catch(() => {}); // load() reports failures
+  return p;
+}
+
+/**
  * Makes one client. Each call makes an independent client, so several may
  * live side by side; they share one Go program.
  *
  * @param {object} opts
- * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module} [opts.wasm] main.wasm; default: next to this file
+ * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Promise} [opts.wasm] main.wasm, or a
+ *   promise of one of these the page started early (e.g. WebAssembly.compileStreaming(fetch(url)));
+ *   default: next to this file
  * @param {object} opts.sdk the SDK module namespace (uses sdk.IAP and sdk.isMinVersionSupported)
  * @param {string} [opts.grantURL] the partner grant endpoint, default '/api/grant'
  * @param {number} [opts.grantTimeoutMs] default 25000 (the Toss app gives up at 30 s)

@@ -27,8 +27,8 @@ package main
 
 import (
 	"context"
-	"os"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -37,20 +37,25 @@ import (
 	"github.com/goiap/goiap/internal/wasm"
 )
 
+// bootEnv names the environment variable in which web/goiap.js hands over
+// the global name of its boot object. The environment, not os.Args: the os
+// package would link its file system code into main.wasm.
+const bootEnv = "GOIAP_BOOT"
+
 func main() {
 	var boot wasm.Value = wasm.Go(wasm.Missing)
-	if len(os.Args) >= 2 {
-		boot = wasm.JS(safejs.Global()).Get(os.Args[1])
+	if key, ok := syscall.Getenv(bootEnv); ok {
+		boot = wasm.JS(safejs.Global()).Get(key)
 	}
 	ready := boot.Get("ready")
 	if ready.Type() != wasm.TypeFunction {
-		println("goiap: start me with web/goiap.js (no boot object in argv)")
-		os.Exit(2)
+		println("goiap: start me with web/goiap.js (no boot object in GOIAP_BOOT)")
+		syscall.Exit(2)
 	}
 	wasm.SetPromiseResolvers(wasm.Unwrap(boot.Get("withResolvers"))) // saves a JS→Go call per promise
 	ctors, err := wasm.NewCallbacks()
 	if err != nil {
-		os.Exit(1)
+		syscall.Exit(1)
 	}
 	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
 	_, _ = wasm.Unwrap(ready).Invoke(newClient.Value)

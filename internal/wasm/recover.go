@@ -1,8 +1,7 @@
 package wasm
 
 import (
-	"fmt"
-	"runtime/debug"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -13,7 +12,17 @@ type PanicError struct {
 	Stack string // the goroutine's stack at the panic
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+func (e *PanicError) Error() string {
+	switch v := e.Value.(type) {
+	case error:
+		return "panic: " + v.Error()
+	case string:
+		return "panic: " + v
+	case interface{ String() string }:
+		return "panic: " + v.String()
+	}
+	return "panic"
+}
 
 // Unwrap exposes a panic value that was itself an error.
 func (e *PanicError) Unwrap() error {
@@ -32,9 +41,22 @@ func Catch(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			panics.Add(1)
-			err = &PanicError{Value: r, Stack: string(debug.Stack())}
+			err = &PanicError{Value: r, Stack: stack()}
 		}
 	}()
 	fn()
 	return nil
+}
+
+// stack is runtime/debug.Stack without runtime/debug, which links fmt and
+// os into main.wasm.
+func stack() string {
+	buf := make([]byte, 4096)
+	for {
+		n := runtime.Stack(buf, false)
+		if n < len(buf) {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }
