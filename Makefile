@@ -17,7 +17,7 @@ JS_PACKAGES := ./internal/wasm/... ./bridge/... ./cmd/goiap/... ./examples/minia
 
 .PHONY: build run test lint test-go-wasm test-go test-node test-node-floor test-browser test-package package example test-example chromium bench soak compat clean
 
-build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/node_modules/.package-lock.json web/node_modules/.goiap-compressed
+build: web/main.wasm web/wasm_exec.js web/main.wasm.br web/wasm-url.js web/node_modules/.package-lock.json web/node_modules/.goiap-compressed
 
 web/main.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./cmd/goiap
@@ -31,15 +31,21 @@ web/wasm_exec.js: web/main.wasm
 web/main.wasm.br: web/main.wasm web/wasm_exec.js scripts/compress.mjs
 	node scripts/compress.mjs web/main.wasm web/wasm_exec.js
 
+# main.wasm again under the hash of its content (main.<12 hex>.wasm, with
+# its .br/.gz), which the server lets browsers keep for good, and the
+# module that names it for the page.
+web/wasm-url.js: web/main.wasm web/main.wasm.br scripts/hashname.mjs
+	node scripts/hashname.mjs web/main.wasm $@
+
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
 # The page's other files and the SDK modules it imports, precompressed as
 # well (the stamp sits where the server sends nothing from).
-WEB_STATIC := $(wildcard web/*.html web/*.css web/demo.js web/goiap.js web/sim/*.js)
+WEB_STATIC := $(wildcard web/*.html web/*.css web/sim/*.js) $(filter-out web/wasm_exec.js web/wasm-url.js,$(wildcard web/*.js))
 SDK_MODULES = $(wildcard web/node_modules/@apps-in-toss/*/dist/*.js)
-web/node_modules/.goiap-compressed: $(WEB_STATIC) web/node_modules/.package-lock.json scripts/compress.mjs
-	node scripts/compress.mjs $(WEB_STATIC) $(SDK_MODULES) >/dev/null
+web/node_modules/.goiap-compressed: $(WEB_STATIC) web/wasm-url.js web/node_modules/.package-lock.json scripts/compress.mjs
+	node scripts/compress.mjs $(WEB_STATIC) web/wasm-url.js $(SDK_MODULES) >/dev/null
 	touch $@
 
 # The demo: the Toss API simulator (unless TOSS_API is set) and the grant
@@ -155,5 +161,5 @@ soak: build
 	done
 
 clean:
-	rm -f web/main.wasm web/wasm_exec.js web/main.wasm.br web/main.wasm.gz web/wasm_exec.js.br web/wasm_exec.js.gz
+	rm -f web/main.wasm web/wasm_exec.js web/main.*.wasm web/main.*.wasm.br web/main.*.wasm.gz web/wasm-url.js web/main.wasm.br web/main.wasm.gz web/wasm_exec.js.br web/wasm_exec.js.gz
 	rm -rf build .cache

@@ -71,7 +71,7 @@ if (startup) {
   row('', '  WebAssembly.compile alone, fresh bytes (ms)', startup.compileMainMedianMs.toFixed(1), startup.compileHelloMedianMs.toFixed(1),
     (startup.compileMainMedianMs / startup.compileHelloMedianMs).toFixed(2), '', 'info');
   if (startup.fromModuleMainMedianMs) {
-    row('', '  from one compiled, warm Module: instantiate + Go init + set-up (ms)', startup.fromModuleMainMedianMs.toFixed(1), startup.fromModuleHelloMedianMs.toFixed(1),
+    row('', '  from one compiled, warm Module: instantiate + Go init + set-up; goiap: load() on its running program (ms)', startup.fromModuleMainMedianMs.toFixed(1), startup.fromModuleHelloMedianMs.toFixed(1),
       (startup.fromModuleMainMedianMs / startup.fromModuleHelloMedianMs).toFixed(2), '', 'info');
   }
 }

@@ -2,9 +2,13 @@
 // the client answers stats(), against a hello-world Go program (bench/hello)
 // run by the same wasm_exec.js until it calls its one JS callback. Both
 // include compile + instantiate + Go runtime start; runs are interleaved.
-// Also times compile alone for each module, to show what the runtime adds.
-// Writes startup.json.
+// A page runs one Go program for all its clients, so each cold run is the
+// first load() of a fresh Node process (`--once main|hello`, timed inside
+// it), as a page's first load() is. Also times compile alone for each
+// module, and a load() once the program runs. Writes startup.json.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { arg, goClient, median, now, readBytes, sleep, writeJSON } from './lib.mjs';
 
 const RUNS = Number(arg('runs', 20));
@@ -25,18 +29,10 @@ function unique(bytes) {
   return out;
 }
 
-// The Go instances load() makes, so a run can wait for its program to exit.
-let lastGo = null;
-globalThis.Go = class extends globalThis.Go {
-  constructor() { super(); lastGo = this; }
-};
-
-// Between runs: the last program has exited (or is idle), and (with --expose-gc) its
-// garbage is collected, so no run pays for the one before.
-async function quiesce(go) {
-  // hello exits at once; main.wasm's program lives as long as its page.
-  await Promise.race([go._exitPromise, sleep(100)]);
-  await sleep(1);
+// Between runs: (with --expose-gc) the garbage is collected, so no run pays
+// for the one before. A hello program exits; goiap's runs as long as the page.
+async function quiesce(exited) {
+  await Promise.race([exited, sleep(1)]);
   globalThis.gc?.();
 }
 
@@ -46,9 +42,8 @@ async function startMain(wasm = unique(mainFile)) {
   const s = client.stats();
   const ms = now() - t0;
   assert.equal(s.inFlight, 0);
-  const go = lastGo;
   await client.close();
-  await quiesce(go);
+  await quiesce();
   return ms;
 }
 
@@ -61,9 +56,8 @@ async function startHello(compiled) {
   const exited = go.run(instance);
   await called;
   const ms = now() - t0;
-  await exited;
   delete globalThis.__goiapBenchHello;
-  await quiesce(go);
+  await quiesce(exited);
   return ms;
 }
 
@@ -73,13 +67,21 @@ async function compileOnly(bytes) {
   return now() - t0;
 }
 
+const once = arg('once', '');
+if (once) { // a child: one cold start, timed here
+  console.log(once === 'main' ? await startMain() : await startHello());
+  process.exit(0);
+}
+const self = fileURLToPath(import.meta.url);
+const cold = (what) => Number(execFileSync(process.execPath, ['--expose-gc', self, '--once', what], { encoding: 'utf8' }).trim().split('\n').pop());
+
 const main = [];
 const hello = [];
 for (let i = 0; i < WARMUP + RUNS; i++) {
   // Alternate which goes first, in case order still matters.
   let h;
   let m;
-  if (i % 2) { m = await startMain(); h = await startHello(); } else { h = await startHello(); m = await startMain(); }
+  if (i % 2) { m = cold('main'); h = cold('hello'); } else { h = cold('hello'); m = cold('main'); }
   if (i >= WARMUP) { hello.push(h); main.push(m); }
 }
 // The parts: compile alone, and start from one compiled module, reused

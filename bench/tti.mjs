@@ -22,6 +22,9 @@
 // called it.
 //
 //   node bench/tti.mjs --bin bench/out/bin --hello bench/out/hello.wasm [--runs 5]
+//
+// TTI_DEBUG=1 prints every request of every visit (start → end, status,
+// bytes) and the page's own resource timings for the .wasm.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -138,7 +141,7 @@ async function visit(ctx, url, { cache, throttle = true }) {
   }
 
   const reqs = new Map(); // requestId → {url, status, fromCache, bytes}
-  cdp.on('Network.requestWillBeSent', (e) => { if (!reqs.has(e.requestId)) reqs.set(e.requestId, { url: e.request.url, status: 0, fromCache: false, bytes: 0 }); });
+  cdp.on('Network.requestWillBeSent', (e) => { if (!reqs.has(e.requestId)) reqs.set(e.requestId, { url: e.request.url, status: 0, fromCache: false, bytes: 0, t0: e.timestamp }); });
   cdp.on('Network.requestServedFromCache', (e) => { const r = reqs.get(e.requestId); if (r) r.fromCache = true; });
   cdp.on('Network.responseReceived', (e) => {
     const r = reqs.get(e.requestId);
@@ -150,7 +153,7 @@ async function visit(ctx, url, { cache, throttle = true }) {
   // status on the wire (304) is in the extra info.
   const wire = new Map();
   cdp.on('Network.responseReceivedExtraInfo', (e) => wire.set(e.requestId, e.statusCode));
-  cdp.on('Network.loadingFinished', (e) => { const r = reqs.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
+  cdp.on('Network.loadingFinished', (e) => { const r = reqs.get(e.requestId); if (r) { r.bytes = e.encodedDataLength; r.t1 = e.timestamp; } });
 
   await page.goto(url, { waitUntil: 'commit' });
   const ms = await Promise.race([
@@ -159,11 +162,20 @@ async function visit(ctx, url, { cache, throttle = true }) {
   ]);
   // Let the events of what already arrived come in.
   await new Promise((r) => setTimeout(r, 200));
+  const timing = process.env.TTI_DEBUG ? await page.evaluate(() => ({
+    marks: performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
+    res: performance.getEntriesByType('resource').filter((r) => /wasm/.test(r.name)).map((r) => [r.name.split('/').pop(), Math.round(r.startTime), Math.round(r.responseEnd)]),
+  })) : null;
   await cdp.detach().catch(() => {});
   await page.close();
 
   for (const [id, r] of reqs) if (wire.get(id) === 304) r.status = 304;
   const all = [...reqs.values()];
+  if (process.env.TTI_DEBUG) {
+    const t = Math.min(...all.map((r) => r.t0));
+    for (const r of all) console.error(`  ${((r.t0 - t) * 1000).toFixed(0).padStart(6)} → ${((r.t1 - t) * 1000).toFixed(0).padStart(6)} ms ${String(r.status).padStart(3)} ${r.fromCache ? 'cache' : '     '} ${String(r.bytes).padStart(7)} ${new URL(r.url).pathname}`);
+    console.error(`  ready at ${ms.toFixed(0)} ms; ${JSON.stringify(timing)}`);
+  }
   const wasm = all.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
   const w = wasm[0];
   const state = !w ? 'none' : w.status === 304 ? 'revalidated' : w.fromCache ? 'cache' : 'downloaded';

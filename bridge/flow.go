@@ -158,10 +158,11 @@ func (f *flow) onGrant(args []safejs.Value) (answer any) {
 	f.orderID = orderID
 	f.mu.Unlock()
 
+	var run func()
 	if !seen {
 		// A recovery of this client may be granting the order already, or
 		// have granted it: startGrant joins or answers that.
-		g = f.c.startGrant(orderID, func() bool {
+		g, run = f.c.startGrant(orderID, func() bool {
 			return runGrant(func(ctx context.Context) (bool, error) {
 				return f.spec.grant(ctx, orderID, subscriptionID)
 			}, f.spec.timeout)
@@ -170,11 +171,18 @@ func (f *flow) onGrant(args []safejs.Value) (answer any) {
 		f.grants[orderID] = g
 		f.mu.Unlock()
 	}
+	// The promise's own goroutine runs a grant this call started.
 	p, err := f.c.cbs.Promise(func() (any, error) {
+		if run != nil {
+			run()
+		}
 		<-g.done
 		return g.ok, nil
 	})
 	if err != nil {
+		if run != nil {
+			go run() // a paid order is still granted; the SDK hears false
+		}
 		return false
 	}
 	return p

@@ -30,7 +30,7 @@ type Order struct {
 // OrdersPage is one page of getCompletedOrRefundedOrders.
 type OrdersPage struct {
 	HasNext bool    `json:"hasNext"`
-	NextKey string  `json:"nextKey"` // "" on the last page
+	NextKey string  `json:"nextKey" js:"emptyIsNull"` // "" on the last page
 	Orders  []Order `json:"orders"`
 }
 
@@ -113,4 +113,18 @@ func decodeSubscriptionInfo(v wasm.Value) (SubscriptionInfo, error) {
 		return SubscriptionInfo{}, err
 	}
 	return info, nil
+}
+
+// Recovery is what one Recover did.
+type Recovery struct {
+	Granted []string          `json:"granted"` // granted and completed
+	Failed  []RecoveryFailure `json:"failed"`  // still pending
+}
+
+// RecoveryFailure is an order Recover could not finish; it stays pending
+// and the next Recover tries it again.
+type RecoveryFailure struct {
+	OrderID string `json:"orderId"`
+	Code    Code   `json:"code"`
+	Err     error  `json:"-"`
 }

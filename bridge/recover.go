@@ -12,20 +12,6 @@ import (
 // GrantFunc apply (grant idempotently by order id).
 type RecoveryGrantFunc func(ctx context.Context, order PendingOrder) (bool, error)
 
-// Recovery is what one Recover did.
-type Recovery struct {
-	Granted []string          // granted and completed
-	Failed  []RecoveryFailure // still pending
-}
-
-// RecoveryFailure is an order Recover could not finish; it stays pending
-// and the next Recover tries it again.
-type RecoveryFailure struct {
-	OrderID string
-	Code    Code
-	Err     error
-}
-
 // recovery is the run in progress, which a second Recover joins.
 type recovery struct {
 	done chan struct{}
@@ -128,9 +114,12 @@ func (c *Client) recover(ctx context.Context, grant RecoveryGrantFunc) (Recovery
 // order this client granted already (the app had not taken the purchase's
 // grant report yet, or gave up waiting for it) is not asked again.
 func (c *Client) recoveryGrant(ctx context.Context, o PendingOrder, grant RecoveryGrantFunc) (ok, waited bool) {
-	g := c.startGrant(o.OrderID, func() bool {
+	g, run := c.startGrant(o.OrderID, func() bool {
 		return runGrant(func(ctx context.Context) (bool, error) { return grant(ctx, o) }, c.grantTimeout)
 	})
+	if run != nil {
+		go run()
+	}
 	select {
 	case <-g.done:
 		return g.ok, true
@@ -173,32 +162,33 @@ func (c *Client) grantRunning(orderID string) bool {
 	return c.grants[orderID] != nil
 }
 
-// startGrant runs grant for orderID in its own goroutine, counted in Stats
-// until it ends, so that one client asks the partner about an order once
+// startGrant registers a grant for orderID and returns run, which the caller
+// must call (in a goroutine of its choice) when it is not nil; the grant is
+// counted in Stats until it ends. This is so that one client asks the partner about an order once
 // at a time and never again after a yes: while a grant of the order runs (a
 // purchase's or a recovery's) a second one joins it, and an order a grant
 // of this client answered true is answered true at once. The app may still
 // list such an order pending (it had not taken the purchase's grant report
 // yet, it gave up waiting for it, or completeProductGrant failed). So the
 // partner is asked again only after it refused or failed.
-func (c *Client) startGrant(orderID string, grant func() bool) *grantCall {
+func (c *Client) startGrant(orderID string, grant func() bool) (g *grantCall, run func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if g := c.grants[orderID]; g != nil {
-		return g
+		return g, nil
 	}
-	g := &grantCall{done: make(chan struct{})}
+	g = &grantCall{done: make(chan struct{})}
 	if c.granted[orderID] {
 		g.ok = true
 		close(g.done)
-		return g
+		return g, nil
 	}
 	if c.grants == nil {
 		c.grants = map[string]*grantCall{}
 	}
 	c.grants[orderID] = g
 	c.running.Add(1)
-	go func() {
+	return g, func() {
 		ok := grant()
 		c.mu.Lock()
 		delete(c.grants, orderID)
@@ -212,6 +202,5 @@ func (c *Client) startGrant(orderID string, grant func() bool) *grantCall {
 		g.ok = ok
 		close(g.done)
 		c.running.Add(-1)
-	}()
-	return g
+	}
 }

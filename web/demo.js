@@ -17,10 +17,10 @@
 
 import { load, preload, CODES } from './goiap.js';
 
-// main.wasm first: the preload link in index.html names it and started its
-// download; compiling starts now, while the modules below are set up.
-const WASM_URL = document.querySelector('link[rel="preload"][type="application/wasm"]')?.href;
-const wasm = WASM_URL ? preload(WASM_URL) : undefined;
+// main.wasm first: its download started with wasm-url.js (see index.html);
+// compiling starts now, while the modules below are set up. Without
+// wasm-url.js (no make build), main.wasm next to the loader.
+const wasm = import('./wasm-url.js').then((m) => preload(m.response), () => preload());
 
 const SDK_URL = './node_modules/@apps-in-toss/web-bridge/dist/index.js';
 const APP_SETTINGS_KEY = 'goiap.demo.app';

@@ -19,7 +19,7 @@ const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 
 let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
-const programs = new WeakMap(); // the running Go program of each compiled main.wasm: its newClient
+let started; // the page's Go program, once started: a promise of its newClient
 let bootSeq = 0;
 
 // Promise.withResolvers for engines without it (Node 20): Go makes its
@@ -104,44 +104,41 @@ async function compile(wasm) {
   return modules.get(key);
 }
 
-// program starts main.wasm once per compiled module and resolves with its
-// newClient: one Go program serves every client of the page, and runs as
-// long as the page.
+// program starts the page's Go program from the first main.wasm that
+// compiled and resolves with its newClient: one program serves every client
+// of the page, and runs as long as the page.
 function program(module) {
-  let p = programs.get(module);
-  if (!p) {
-    p = (async () => {
-      const Go = await goRuntime();
-      const go = new Go();
-      const key = `__goiap_boot_${++bootSeq}`;
-      const instance = await WebAssembly.instantiate(module, go.importObject);
-      return new Promise((resolve, reject) => {
-        globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
-        go.argv = ['main.wasm', key];
-        go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
-        go.run(instance).then(() => {
-          delete globalThis[key];
-          programs.delete(module);
-          reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
-        });
+  started ??= (async () => {
+    const Go = await goRuntime();
+    const go = new Go();
+    const key = `__goiap_boot_${++bootSeq}`;
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    return new Promise((resolve, reject) => {
+      globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
+      go.argv = ['main.wasm', key];
+      go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
+      go.run(instance).then(() => {
+        delete globalThis[key];
+        started = undefined;
+        reject(iapError('SDK_UNAVAILABLE', 'the Go program exited'));
       });
-    })();
-    p.catch(() => programs.delete(module));
-    programs.set(module, p);
-  }
-  return p;
+    });
+  })();
+  started.catch(() => { started = undefined; });
+  return started;
 }
 
 /**
  * Starts fetching and compiling main.wasm now, while the page does the rest
  * of its start-up, and the Go program once it is compiled; pass the promise
- * to load({wasm}). The compiled module is kept by URL, so load({wasm: url})
- * reuses it too.
- * @param {string|URL} [url] default: main.wasm next to this file
+ * to load({wasm}). Given a URL, the compiled module is kept by URL, so
+ * load({wasm: url}) reuses it too; given a fetch the page already started
+ * (a Response or a promise of one), it is compiled while it streams.
+ * @param {string|URL|Response|Promise<Response>} [wasm] default: main.wasm next to this file
  * @returns {Promise<WebAssembly.Module>}
  */
-export function preload(url) {
-  const p = compile(url === undefined ? undefined : String(url));
+export function preload(wasm) {
+  const p = compile(wasm instanceof URL ? wasm.href : wasm);
   // The Go program needs nothing from the page to start: start it too.
   p.then(program).catch(() => {}); // load() reports failures
   return p;
@@ -149,16 +146,8 @@ export function preload(url) {
 
 /**
  * Makes one client. Each call makes an independent client, so several may
- * live side by side; they share one Go program.
- *
- * @param {object} opts
- * @param {string|URL|Response|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Promise} [opts.wasm] main.wasm, or a
- *   promise of one of these the page started early (e.g. WebAssembly.compileStreaming(fetch(url)));
- *   default: next to this file
- * @param {object} opts.sdk the SDK module namespace (uses sdk.IAP and sdk.isMinVersionSupported)
- * @param {string} [opts.grantURL] the partner grant endpoint, default '/api/grant'
- * @param {number} [opts.grantTimeoutMs] default 25000 (the Toss app gives up at 30 s)
- * @param {typeof fetch} [opts.fetch] default globalThis.fetch
+ * live side by side; they share one Go program. The options, the client and
+ * its results are described in goiap.d.ts.
  */
 export async function load(opts = {}) {
   const { sdk, wasm } = opts;
@@ -203,39 +192,13 @@ class Client {
     }
   }
 
-  /**
-   * Buys one product. Resolves with the SDK's result fields: orderId,
-   * displayName, displayAmount, amount, currency, fraction, miniAppIconUrl.
-   * @param {string} sku
-   * @param {{signal?: AbortSignal}} [opts]
-   */
+  // The calls: see goiap.d.ts for what each resolves with.
   buy(sku, { signal } = {}) { return this.#call('buy', signal, sku); }
-
-  /**
-   * Buys a subscription, with the same guarantees as buy(); the grant
-   * request also carries subscriptionId.
-   * @param {string} sku
-   * @param {{offerId?: string, signal?: AbortSignal}} [opts]
-   */
   subscribe(sku, { offerId, signal } = {}) { return this.#call('subscribe', signal, sku, offerId ?? null); }
-
-  /** The products on sale: {sku, type, displayName, displayAmount, iconUrl, description, renewalCycle?, offers?}[]. */
   products({ signal } = {}) { return this.#call('products', signal); }
-
-  /** Orders paid for and not yet granted: {orderId, sku, paymentCompletedDate}[]. */
   pendingOrders({ signal } = {}) { return this.#call('pendingOrders', signal); }
-
-  /**
-   * Grants every pending order through grantURL and completes the granted
-   * ones. Call it on every entry. Resolves with {granted: orderId[],
-   * failed: {orderId, code}[]}; failed orders stay pending.
-   */
   recover({ signal } = {}) { return this.#call('recover', signal); }
-
-  /** One page of completed and refunded orders: {hasNext, nextKey, orders[]}. */
   orders({ key, signal } = {}) { return this.#call('orders', signal, key ?? null); }
-
-  /** A subscription order's state: {catalogId, status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible}. */
   subscriptionInfo(orderId, { signal } = {}) { return this.#call('subscriptionInfo', signal, orderId); }
 
   /** What the client holds: both 0 when idle. */

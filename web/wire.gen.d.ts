@@ -81,3 +81,13 @@ export interface SubscriptionInfo {
   gracePeriodExpiresAt: string | null;
   isAccessible: boolean;
 }
+
+export interface Recovery {
+  granted: string[];
+  failed: RecoveryFailure[];
+}
+
+export interface RecoveryFailure {
+  orderId: string;
+  code: Code;
+}

@@ -58,9 +58,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string) err
 
 	hdr := w.Header()
 	hdr.Set("Content-Type", contentType(name))
-	// Revalidate every time (a cheap 304): a rebuilt main.wasm is picked up
-	// on the next load.
-	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("Cache-Control", cacheControl(name))
 	hdr.Add("Vary", "Accept-Encoding")
 	if path.Ext(name) == ".html" {
 		// The inline import map must be allowed by hash: read it from the

@@ -23,15 +23,18 @@ var linkable = map[string]bool{
 	// Small and needed: deadlines, cancellation, numbers and text.
 	"time": true, "context": true, "strconv": true, "strings": true, "unicode": true,
 	"unicode/utf8": true, "io": true, "iter": true,
+	// cmd/goiap writes the JS results from the bridge structs' json tags:
+	// about 14 KB of main.wasm after brotli (measured when it came in).
+	"reflect": true,
 	// The JS boundary.
 	"github.com/hack-pad/safejs": true, "github.com/hack-pad/safejs/internal/catch": true,
 	"github.com/hack-pad/safejs/internal/stackerr": true,
 }
 
 // heavy are packages that once were in main.wasm and cost more than they
-// gave: fmt (with reflect and its tables, about 70 KB after brotli), os and
-// runtime/debug (which links fmt and os).
-var heavy = []string{"fmt", "reflect", "os", "runtime/debug", "encoding/json", "net/http", "log", "sort"}
+// gave: fmt (with its tables, about 70 KB after brotli, reflect included),
+// os and runtime/debug (which links fmt and os).
+var heavy = []string{"fmt", "os", "runtime/debug", "encoding/json", "net/http", "log", "sort"}
 
 func TestWasmLinksOnlyListedPackages(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", ".")

@@ -4,22 +4,14 @@
 // page, started once by the loader (web/goiap.js) and running as long as the
 // page. It hands the loader a constructor, newClient(opts), through the
 // global the loader names in argv; each call makes an independent client
-// over opts.sdk and answers an object of functions:
-//
-//	buy(callId, sku)                  → Promise<result>
-//	subscribe(callId, sku, offerId)   → Promise<result>
-//	products(callId)                  → Promise<product[]>
-//	pendingOrders(callId)             → Promise<{orderId, sku, paymentCompletedDate}[]>
-//	recover(callId)                   → Promise<{granted: orderId[], failed: {orderId, code}[]}>
-//	orders(callId, key)               → Promise<{hasNext, nextKey, orders[]}>
-//	subscriptionInfo(callId, orderId) → Promise<info>
-//	cancel(callId)                    (the loader's AbortSignal)
-//	stats()                           → {inFlight, liveCallbacks, dropped, panics}
-//	memStats()                        → Promise<{heapInUse, heapAlloc, heapObjects, goroutines}> after a GC (diagnostics)
-//	close()                           → Promise, once the client is closed
-//
-// Every rejection is an Error with .code and, when an order is known, .orderId.
-// close() releases that client's functions and nothing else.
+// over opts.sdk and answers the object of functions the loader's Client
+// calls: buy, subscribe, products, pendingOrders, recover, orders and
+// subscriptionInfo take the loader's call id first and return a Promise of
+// the shapes in web/wire.gen.d.ts (generated from package bridge);
+// cancel(callId) serves the AbortSignal; stats(), memStats() (diagnostics)
+// and close() (a Promise) complete it. Every rejection is an Error with
+// .code and, when an order is known, .orderId. close() releases that
+// client's functions and nothing else.
 //
 // The grant is a JSON POST to grantURL through JS fetch; net/http and
 // encoding/json would add megabytes to main.wasm.
@@ -230,21 +222,9 @@ func (a *app) close(_ []safejs.Value) any {
 	return p
 }
 
-func resultValue(r bridge.Result) map[string]any {
+func resultValue(r bridge.Result) any {
 	if r.Incomplete { // granted, but the app's success data was unusable
 		return map[string]any{"orderId": r.OrderID, "incomplete": true}
 	}
-	var icon any
-	if r.MiniAppIconURL != nil {
-		icon = *r.MiniAppIconURL
-	}
-	return map[string]any{
-		"orderId":        r.OrderID,
-		"displayName":    r.DisplayName,
-		"displayAmount":  r.DisplayAmount,
-		"amount":         r.Amount,
-		"currency":       r.Currency,
-		"fraction":       r.Fraction,
-		"miniAppIconUrl": icon,
-	}
+	return wire(r)
 }

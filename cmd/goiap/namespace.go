@@ -61,27 +61,12 @@ func (a *app) products(ctx context.Context, _ []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(ps))
-	for i, p := range ps {
-		m := map[string]any{
-			"sku": p.SKU, "type": string(p.Type), "displayName": p.DisplayName,
-			"displayAmount": p.DisplayAmount, "iconUrl": p.IconURL, "description": p.Description,
+	for i := range ps {
+		if ps[i].Type == bridge.Subscription && ps[i].Offers == nil {
+			ps[i].Offers = []bridge.Offer{} // JS always gets a subscription's list
 		}
-		if p.Type == bridge.Subscription {
-			m["renewalCycle"] = p.RenewalCycle
-			offers := make([]any, len(p.Offers))
-			for j, o := range p.Offers {
-				om := map[string]any{"type": string(o.Type), "offerId": o.OfferID, "period": o.Period}
-				if o.DisplayAmount != "" {
-					om["displayAmount"] = o.DisplayAmount
-				}
-				offers[j] = om
-			}
-			m["offers"] = offers
-		}
-		out[i] = m
 	}
-	return out, nil
+	return wire(ps), nil
 }
 
 func (a *app) pendingOrders(ctx context.Context, _ []safejs.Value) (any, error) {
@@ -89,11 +74,7 @@ func (a *app) pendingOrders(ctx context.Context, _ []safejs.Value) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(os))
-	for i, o := range os {
-		out[i] = map[string]any{"orderId": o.OrderID, "sku": o.SKU, "paymentCompletedDate": o.PaymentCompletedDate}
-	}
-	return out, nil
+	return wire(os), nil
 }
 
 // recover(callId) grants every pending order through the grant endpoint.
@@ -104,15 +85,7 @@ func (a *app) recover(ctx context.Context, _ []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	granted := make([]any, len(r.Granted))
-	for i, id := range r.Granted {
-		granted[i] = id
-	}
-	failed := make([]any, len(r.Failed))
-	for i, f := range r.Failed {
-		failed[i] = map[string]any{"orderId": f.OrderID, "code": string(f.Code)}
-	}
-	return map[string]any{"granted": granted, "failed": failed}, nil
+	return wire(r), nil
 }
 
 func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
@@ -124,15 +97,7 @@ func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	orders := make([]any, len(page.Orders))
-	for i, o := range page.Orders {
-		orders[i] = map[string]any{"orderId": o.OrderID, "sku": o.SKU, "status": string(o.Status), "date": o.Date}
-	}
-	var next any
-	if page.NextKey != "" {
-		next = page.NextKey
-	}
-	return map[string]any{"hasNext": page.HasNext, "nextKey": next, "orders": orders}, nil
+	return wire(page), nil
 }
 
 func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, error) {
@@ -144,16 +109,5 @@ func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"catalogId": info.CatalogID, "status": info.Status, "expiresAt": optPtr(info.ExpiresAt),
-		"isAutoRenew": info.IsAutoRenew, "gracePeriodExpiresAt": optPtr(info.GracePeriodExpiresAt),
-		"isAccessible": info.IsAccessible,
-	}, nil
-}
-
-func optPtr(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
+	return wire(info), nil
 }

@@ -49,10 +49,9 @@ var shapes = []reflect.Type{
 	reflect.TypeFor[bridge.Order](),
 	reflect.TypeFor[bridge.OrdersPage](),
 	reflect.TypeFor[bridge.SubscriptionInfo](),
+	reflect.TypeFor[bridge.Recovery](),
+	reflect.TypeFor[bridge.RecoveryFailure](),
 }
-
-// nullable are fields whose "" the client answers as null.
-var nullable = map[string]bool{"OrdersPage.NextKey": true}
 
 // generate returns the generated files by name.
 func generate() map[string][]byte {
@@ -84,7 +83,7 @@ func generate() map[string][]byte {
 				optional = "?"
 			}
 			typ := tsType(f.Type)
-			if nullable[t.Name()+"."+f.Name] {
+			if f.Tag.Get("js") == "emptyIsNull" { // the client answers "" as null
 				typ += " | null"
 			}
 			fmt.Fprintf(&ts, "  %s%s: %s;\n", name, optional, typ)
@@ -95,6 +94,9 @@ func generate() map[string][]byte {
 }
 
 func tsType(t reflect.Type) string {
+	if t == reflect.TypeFor[bridge.Code]() {
+		return "Code"
+	}
 	if vals, ok := enums[t]; ok {
 		return "'" + strings.Join(vals, "' | '") + "'"
 	}

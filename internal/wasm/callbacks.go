@@ -39,15 +39,19 @@ var router struct {
 
 func init() {
 	router.owners = map[uint32]*Callbacks{}
-	f, err := funcOf(route)
-	if err != nil { // cannot happen while the program runs
-		panic(err)
-	}
-	router.fn = safejs.Unsafe(f.Value())
+	router.fn = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		result := any(js.Undefined()) // what a panic answers
+		Guard(func() { result = unsafeData(route(args)) })
+		return result
+	}).Value
 	router.bind = router.fn.Get("bind")
 }
 
-func route(_ safejs.Value, args []safejs.Value) any {
+func route(jsArgs []js.Value) any {
+	args := make([]safejs.Value, len(jsArgs))
+	for i, a := range jsArgs {
+		args[i] = safejs.Safe(a)
+	}
 	if len(args) < 2 {
 		return nil
 	}

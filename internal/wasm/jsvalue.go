@@ -3,19 +3,20 @@
 package wasm
 
 import (
+	"sync"
 	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 )
 
 // Every read of untrusted data goes through a JS function call: syscall/js
-// turns an exception thrown by a call into a Go panic that safejs returns as
-// an error, while a plain property read (valueGet, valueIndex, valueLength)
-// lets a throwing getter or Proxy trap unwind through the Go program itself.
+// turns an exception thrown by a call into a Go panic, recovered here, while
+// a plain property read (valueGet, valueIndex, valueLength) lets a throwing
+// getter or Proxy trap unwind through the Go program itself.
 var (
-	jsArray   = safejs.Safe(js.Global().Get("Array"))
-	jsObject  = safejs.Safe(js.Global().Get("Object"))
-	jsReflect = safejs.Safe(js.Global().Get("Reflect"))
+	jsIsArray    = js.Global().Get("Array").Get("isArray")
+	jsObject     = safejs.Safe(js.Global().Get("Object"))
+	jsReflectGet = js.Global().Get("Reflect").Get("get")
 )
 
 // JS adapts a safejs.Value to [Value]. Its type is read from the value's
@@ -41,21 +42,11 @@ func typeOf(v safejs.Value) (t Type) {
 			t = TypeOther
 		}
 	}()
-	switch v.Type() {
-	case safejs.TypeUndefined:
-		return TypeUndefined
-	case safejs.TypeNull:
-		return TypeNull
-	case safejs.TypeBoolean:
-		return TypeBoolean
-	case safejs.TypeNumber:
-		return TypeNumber
-	case safejs.TypeString:
-		return TypeString
-	case safejs.TypeFunction:
-		return TypeFunction
-	case safejs.TypeObject:
-		return typeObjectOrArray
+	// Indexed by safejs.Type: undefined, null, boolean, number, string,
+	// symbol, object, function.
+	byType := [...]Type{TypeUndefined, TypeNull, TypeBoolean, TypeNumber, TypeString, TypeOther, typeObjectOrArray, TypeFunction}
+	if jt := int(v.Type()); jt >= 0 && jt < len(byType) {
+		return byType[jt]
 	}
 	return TypeOther
 }
@@ -78,15 +69,7 @@ func (j jsValue) resolve() Value {
 
 func (j jsValue) Type() Type {
 	if j.t == typeObjectOrArray {
-		// isArray throws on a revoked Proxy: that reads as "other".
-		is, err := jsArray.Call("isArray", j.v)
-		if err != nil {
-			return TypeOther
-		}
-		if b, _ := is.Bool(); b {
-			return TypeArray
-		}
-		return TypeObject
+		return isArray(j.v)
 	}
 	return j.t
 }
@@ -100,11 +83,52 @@ func (j jsValue) Get(key string) Value {
 	return JS(j.get(key))
 }
 
+// isArray tells an array from another object; isArray throws on a revoked
+// Proxy, which reads as "other".
+func isArray(v safejs.Value) (t Type) {
+	defer func() {
+		if recover() != nil {
+			t = TypeOther
+		}
+	}()
+	if jsIsArray.Invoke(safejs.Unsafe(v)).Bool() {
+		return TypeArray
+	}
+	return TypeObject
+}
+
 // get is Reflect.get: a throwing getter or Proxy trap reads as undefined.
-func (j jsValue) get(key any) safejs.Value {
-	v, err := jsReflect.Call("get", j.v, key)
-	if err != nil {
-		return safejs.Undefined()
+// It calls the function itself, without safejs's wrapping of arguments:
+// this is the hot path of every decoder.
+func (j jsValue) get(key any) (v safejs.Value) {
+	defer func() {
+		if recover() != nil {
+			v = safejs.Undefined()
+		}
+	}()
+	if k, ok := key.(string); ok {
+		key = jsKey(k)
+	}
+	return safejs.Safe(jsReflectGet.Invoke(safejs.Unsafe(j.v), key))
+}
+
+// keys holds the JS strings of the property names decoders read, made once:
+// a Go string argument costs a call into JS to make its JS string.
+var keys = struct {
+	sync.Mutex
+	m map[string]js.Value
+}{m: map[string]js.Value{}}
+
+func jsKey(k string) any {
+	keys.Lock()
+	defer keys.Unlock()
+	v, ok := keys.m[k]
+	if !ok {
+		if len(keys.m) >= 256 { // names from hostile data: not kept
+			return k
+		}
+		v = js.ValueOf(k)
+		keys.m[k] = v
 	}
 	return v
 }

@@ -60,3 +60,13 @@ func stack() string {
 		buf = make([]byte, 2*len(buf))
 	}
 }
+
+// Guard runs fn, as user code in its own goroutine should run: a panic in
+// it is recovered, counted in Panics and printed to the console (println:
+// in js/wasm a file write awaits a JS callback), instead of ending the
+// program.
+func Guard(fn func()) {
+	if err := Catch(fn); err != nil {
+		println("goiap: recovered " + err.Error() + "\n" + err.(*PanicError).Stack)
+	}
+}

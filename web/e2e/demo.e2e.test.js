@@ -199,7 +199,7 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text()); });
   page.on('response', async (r) => {
-    if (new URL(r.url()).pathname !== '/main.wasm') return;
+    if (!/^\/main(\.[0-9a-f]{12})?\.wasm$/.test(new URL(r.url()).pathname)) return; // main.wasm or its content-hashed copy
     const h = await r.allHeaders();
     wasmAnswers.push({ status: r.status(), encoding: h['content-encoding'], type: h['content-type'] });
   });

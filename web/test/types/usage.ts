@@ -1,11 +1,13 @@
 // usage.ts — a typed mini-app that must compile against goiap.d.ts
 // (tsc --noEmit, from types.test.js); the @ts-expect-error lines must fail.
-import { load, CODES, type Code, type IAPError, type PurchaseResult } from '../../goiap.js';
+import { load, preload, CODES, type Code, type IAPError, type PurchaseResult } from '../../goiap.js';
 
 declare const sdk: unknown;
 
 async function main(): Promise<void> {
-  const iap = await load({ sdk, grantURL: '/api/grant', grantTimeoutMs: 20000 });
+  // main.wasm started before the rest of the page, as the demo does.
+  const wasm = preload(fetch('./main.wasm'));
+  const iap = await load({ sdk, wasm, grantURL: '/api/grant', grantTimeoutMs: 20000 });
   const ac = new AbortController();
   try {
     const r: PurchaseResult = await iap.buy('item_coin_100', { signal: ac.signal });
