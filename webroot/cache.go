@@ -3,6 +3,8 @@
 package webroot
 
 import (
+	"io/fs"
+	"net/http"
 	"path"
 	"strings"
 )
@@ -40,4 +42,25 @@ func contentHashed(base string) bool {
 		}
 	}
 	return true
+}
+
+// preloadHashedWasm announces, on an HTML page's answer, every
+// content-hashed .wasm file beside it (main.<12 hex>.wasm, written by make
+// build) in a Link preload header: the browser starts downloading it as soon
+// as the headers arrive, a round trip before the page's own script could ask
+// for it. The page works the same without it (web/wasm-url.js fetches the
+// file and the browser matches that fetch with the preload), so a static
+// host that cannot send the header only loses the head start.
+func (h *Handler) preloadHashedWasm(hdr http.Header, page string) {
+	dir := path.Dir(page)
+	entries, err := fs.ReadDir(h.root.FS(), dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && path.Ext(n) == ".wasm" && contentHashed(n) {
+			hdr.Add("Link", "<./"+n+`>; rel=preload; as=fetch; type="application/wasm"; crossorigin`)
+		}
+	}
 }

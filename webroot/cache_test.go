@@ -48,4 +48,9 @@ func TestHashedFilesAreImmutable(t *testing.T) {
 
 	res, _ = get(t, ts, "GET", "/main.wasm", "Accept-Encoding", "br")
 	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"), "a name without a hash is revalidated")
+
+	// The page announces the hashed file, and only it, for an early start.
+	res, _ = get(t, ts, "GET", "/")
+	assert.Equal(t, []string{`<./main.0123456789ab.wasm>; rel=preload; as=fetch; type="application/wasm"; crossorigin`}, res.Header.Values("Link"))
+	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
 }

@@ -71,6 +71,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, name string) err
 			return err
 		}
 		hdr.Set("Content-Security-Policy", ContentSecurityPolicy(ImportMapHashes(page)...))
+		h.preloadHashedWasm(hdr, name)
 	}
 
 	var body io.ReadSeeker = f

@@ -53,18 +53,15 @@ func route(jsArgs []js.Value) any {
 		args[i] = safejs.Safe(a)
 	}
 	if len(args) < 2 {
-		return nil
+		return js.Undefined()
 	}
 	owner, err1 := args[0].Float()
 	id, err2 := args[1].Float()
-	if err1 != nil || err2 != nil {
-		return nil
-	}
 	router.mu.Lock()
 	c := router.owners[uint32(owner)]
 	router.mu.Unlock()
-	if c == nil {
-		return nil // its owner is gone: nothing waits for this call
+	if c == nil || err1 != nil || err2 != nil {
+		return js.Undefined() // its owner is gone: nothing waits for this call
 	}
 	return c.dispatch(uint32(id), args[2:])
 }

@@ -154,11 +154,13 @@ func TestAwaitCancelledDropsLateSettle(t *testing.T) {
 	c := newCallbacks(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	slow := jsFunc("", "return new Promise(r => setTimeout(() => r(1), 60))").Invoke()
-	_, err := c.Await(ctx, safejs.Safe(slow))
+	// A promise that settles only when the test says so: no timing margin.
+	pending := jsFunc("", "let resolve; const promise = new Promise(r => { resolve = r; }); return {promise, resolve};").Invoke()
+	_, err := c.Await(ctx, safejs.Safe(pending.Get("promise")))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, 0, c.Live())
-	_, err = c.Await(context.Background(), safejs.Safe(jsFunc("", "return new Promise(r => setTimeout(r, 100))").Invoke()))
+	pending.Get("resolve").Invoke(1)
+	_, err = c.Await(context.Background(), safejs.Safe(jsFunc("", "return new Promise(r => setTimeout(r, 10))").Invoke()))
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.Dropped(), "the abandoned promise settled into a dropped call")
 }

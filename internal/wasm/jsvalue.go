@@ -124,7 +124,7 @@ func jsKey(k string) any {
 	defer keys.Unlock()
 	v, ok := keys.m[k]
 	if !ok {
-		if len(keys.m) >= 256 { // names from hostile data: not kept
+		if len(keys.m) >= 256 || len(k) > 64 { // names from hostile data: not kept
 			return k
 		}
 		v = js.ValueOf(k)

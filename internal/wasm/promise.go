@@ -15,15 +15,15 @@ var (
 	jsError   = js.Global().Get("Error")
 )
 
-// JSValuer is an error that knows what it should look like when it rejects
-// a Promise handed to JS. Other errors become a plain Error.
-type JSValuer interface {
+// jsValuer is an error that knows what it should look like when it rejects
+// a Promise handed to JS (a JSValue method). Other errors become a plain Error.
+type jsValuer interface {
 	JSValue() safejs.Value
 }
 
 // ErrorValue is err as a JS rejection value.
 func ErrorValue(err error) safejs.Value {
-	var v JSValuer
+	var v jsValuer
 	if errors.As(err, &v) {
 		return v.JSValue()
 	}
@@ -156,7 +156,7 @@ func (c *Callbacks) newPromise() (p js.Value, resolve, reject safejs.Value, err 
 
 // Promise hands JS a Promise for work, which runs in its own goroutine so
 // the caller (often a JS callback) returns at once. An error rejects with
-// [ErrorValue]; a panic in work rejects with a *PanicError. A value is
+// [ErrorValue]; a panic in work rejects with a *panicError. A value is
 // converted as by js.ValueOf; one that cannot be converted rejects.
 func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 	if c.isClosed() {

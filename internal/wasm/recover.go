@@ -5,15 +5,15 @@ import (
 	"sync/atomic"
 )
 
-// PanicError is a panic caught at a JS boundary, where letting it go would
+// panicError is a panic caught at a JS boundary, where letting it go would
 // end the whole Go program and make every later call from the page throw.
-type PanicError struct {
-	Value any    // what was passed to panic
-	Stack string // the goroutine's stack at the panic
+type panicError struct {
+	value any    // what was passed to panic
+	stack string // the goroutine's stack at the panic
 }
 
-func (e *PanicError) Error() string {
-	switch v := e.Value.(type) {
+func (e *panicError) Error() string {
+	switch v := e.value.(type) {
 	case error:
 		return "panic: " + v.Error()
 	case string:
@@ -25,8 +25,8 @@ func (e *PanicError) Error() string {
 }
 
 // Unwrap exposes a panic value that was itself an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
+func (e *panicError) Unwrap() error {
+	err, _ := e.value.(error)
 	return err
 }
 
@@ -36,12 +36,12 @@ var panics atomic.Int64
 // started: a test can assert it stayed 0.
 func Panics() int { return int(panics.Load()) }
 
-// Catch runs fn and returns a panic inside it as a *PanicError.
+// Catch runs fn and returns a panic inside it as a *panicError.
 func Catch(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			panics.Add(1)
-			err = &PanicError{Value: r, Stack: stack()}
+			err = &panicError{value: r, stack: stack()}
 		}
 	}()
 	fn()
@@ -67,6 +67,6 @@ func stack() string {
 // program.
 func Guard(fn func()) {
 	if err := Catch(fn); err != nil {
-		println("goiap: recovered " + err.Error() + "\n" + err.(*PanicError).Stack)
+		println("goiap: recovered " + err.Error() + "\n" + err.(*panicError).stack)
 	}
 }
