@@ -18,6 +18,7 @@ type answer struct {
 	status int
 	wait   time.Duration // Retry-After of a 503
 	body   any
+	toss   tossapi.Status // what Toss answered, if it was asked
 }
 
 type granted struct {
@@ -27,7 +28,7 @@ type granted struct {
 }
 
 func refused(status int, code, msg string, st tossapi.Status) answer {
-	return answer{status: status, body: errorBody{Code: code, Error: msg, TossStatus: string(st)}}
+	return answer{status: status, body: errorBody{Code: code, Error: msg, TossStatus: string(st)}, toss: st}
 }
 
 func unavailable(wait time.Duration, code, msg string) answer {
@@ -40,6 +41,7 @@ func unavailable(wait time.Duration, code, msg string) answer {
 // Toss's, whatever the page sent (a page that sent another sku is logged
 // and answered with Toss's, so a replay with another sku changes nothing).
 func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	sess, ok := s.session(w, r)
 	if !ok {
 		return
@@ -76,6 +78,7 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", retryAfterSeconds(a.wait))
 	}
 	writeJSON(w, a.status, a.body)
+	s.observeGrant(Grant{OrderID: orderID, User: sess.UserKey, Result: resultOf(a), TossStatus: a.toss, Latency: time.Since(start)})
 }
 
 // decide grants orderID to user if the ledger or Toss says it may.
@@ -128,9 +131,13 @@ func (s *Server) decide(r *http.Request, user tossapi.UserKey, orderID string) a
 	})
 	if err != nil {
 		s.log().Error("grant: record", "orderId", orderID, "err", err)
-		return unavailable(0, codeStoreUnavailable, "the grant could not be recorded; the order stays pending")
+		a := unavailable(0, codeStoreUnavailable, "the grant could not be recorded; the order stays pending")
+		a.toss = st.Status
+		return a
 	}
-	return s.recorded(stored, user)
+	a := s.recorded(stored, user)
+	a.toss = st.Status
+	return a
 }
 
 // recorded answers for an order already in the ledger: the same answer as

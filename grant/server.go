@@ -47,8 +47,14 @@ type Config struct {
 	SweepBatch int
 	// Now is the clock, default time.Now.
 	Now func() time.Time
-	// Logger, default slog.Default().
+	// Logger, default slog.Default(). Every answered grant is logged at
+	// Info with its order id, hashed user, result, Toss status and latency.
 	Logger *slog.Logger
+	// HashUser is how a user appears in the log, default UserHasher(nil).
+	HashUser func(tossapi.UserKey) string
+	// OnGrant, when set, is called with every answered grant request
+	// (metrics). It must not block.
+	OnGrant func(Grant)
 }
 
 // Server serves the grant API and runs the refund sweep.
@@ -91,6 +97,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.HashUser == nil {
+		cfg.HashUser = UserHasher(nil)
+	}
+	if cfg.OnGrant == nil {
+		cfg.OnGrant = func(Grant) {}
 	}
 	s := &Server{cfg: cfg, origins: map[string]bool{}, holder: randomHex(8)}
 	for _, o := range cfg.AllowedOrigins {

@@ -54,6 +54,9 @@ type Config struct {
 	// When Toss asks to wait longer than MaxBackoff, the call gives up at
 	// once with an error carrying RetryAfter.
 	MinBackoff, MaxBackoff time.Duration
+	// Observe, when set, is told about every call once it has ended, all
+	// its attempts included: for metrics and logs. It must not block.
+	Observe func(Observation)
 }
 
 // Client calls the partner API. It is safe for concurrent use.
@@ -149,6 +152,17 @@ func (e *transportError) Unwrap() []error { return []error{ErrUnavailable, e.err
 // do runs a call with the limiter, retries and backoff, and decodes the
 // success payload of the envelope into out.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if c.cfg.Observe == nil {
+		return c.try(ctx, cl, out)
+	}
+	start := time.Now()
+	err := c.try(ctx, cl, out)
+	c.cfg.Observe(Observation{Path: cl.path, Outcome: outcomeOf(ctx, err), Duration: time.Since(start)})
+	return err
+}
+
+// try makes a call's attempts.
+func (c *Client) try(ctx context.Context, cl call, out any) error {
 	var body []byte
 	if cl.body != nil {
 		var err error

@@ -53,7 +53,8 @@ async function goRuntime() {
   if (!runtime) {
     runtime = (async () => {
       if (typeof globalThis.Go !== 'function') {
-        await import(new URL('./wasm_exec.js', import.meta.url).href);
+        // A literal specifier, so that bundlers bundle wasm_exec.js with the loader.
+        await import('./wasm_exec.js');
       }
       return globalThis.Go;
     })();
@@ -91,7 +92,9 @@ async function compile(wasm) {
     return WebAssembly.compile(new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength));
   }
   const base = typeof location !== 'undefined' ? location.href : import.meta.url;
-  const url = new URL(wasm ?? './main.wasm', wasm === undefined ? import.meta.url : base);
+  // The default in the one form bundlers (Vite, Rollup, webpack) recognise
+  // and copy main.wasm for as an asset: new URL('<literal>', import.meta.url).
+  const url = wasm === undefined ? new URL('./main.wasm', import.meta.url) : new URL(wasm, base);
   const key = url.href;
   if (!modules.has(key)) {
     const p = compileURL(url);

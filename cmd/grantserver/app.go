@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -24,25 +25,41 @@ import (
 const devSweepRecheck = time.Millisecond
 
 type app struct {
-	store   grant.Store
-	grant   *grant.Server
-	api     http.Handler
-	sim     *tossapitest.Remote // dev mode only
-	revoked atomic.Int64        // orders revoked since start
-	logger  *log.Logger
+	store    grant.Store
+	grant    *grant.Server
+	api      http.Handler
+	sim      *tossapitest.Remote // dev mode only
+	revoked  atomic.Int64        // orders revoked since start
+	logger   *log.Logger
+	toss     *tossapi.Client
+	metrics  *metrics
+	hashUser func(tossapi.UserKey) string
 }
 
-func openApp(ctx context.Context, cfg config, logger *log.Logger) (*app, error) {
-	a := &app{logger: logger}
+func openApp(ctx context.Context, cfg config, logger *slog.Logger, m *metrics) (*app, error) {
+	a := &app{logger: slog.NewLogLogger(logger.Handler(), slog.LevelInfo), metrics: m}
 	tossCfg := tossapi.Config{BaseURL: cfg.TossAPI, CertFile: cfg.MTLSCert, KeyFile: cfg.MTLSKey, CAFile: cfg.TossCA}
-	toss, err := tossapi.New(tossCfg)
+	clientCfg := tossCfg
+	clientCfg.Observe = m.observeToss // the partner API calls, not the simulator's controls
+	toss, err := tossapi.New(clientCfg)
 	if err != nil {
 		return nil, err
 	}
-	if a.store, err = openStore(ctx, cfg.Store, cfg.Data); err != nil {
+	a.toss = toss
+	store, err := openStore(ctx, cfg.Store, cfg.Data)
+	if err != nil {
 		return nil, err
 	}
+	a.store = timedStore{Store: store, m: m}
+	var userKey []byte
+	if cfg.LogUserKey != "" {
+		userKey = []byte(cfg.LogUserKey)
+	}
+	a.hashUser = grant.UserHasher(userKey)
 	gcfg := grant.Config{
+		Logger:    logger,
+		HashUser:  a.hashUser,
+		OnGrant:   m.onGrant,
 		Store:     a.store,
 		Toss:      toss,
 		Credits:   credits,
@@ -69,7 +86,8 @@ func openApp(ctx context.Context, cfg config, logger *log.Logger) (*app, error) 
 // with the revoke; the demo logs it and counts it.
 func (a *app) onRevoke(r grant.Record) {
 	a.revoked.Add(1)
-	a.logger.Printf("revoked refunded order %s of user %s (%s, -%d coins)", r.OrderID, r.UserKey, r.SKU, r.Credit)
+	a.metrics.revoked.Inc()
+	a.logger.Printf("revoked refunded order %s of user %s (%s, -%d coins)", r.OrderID, a.hashUser(r.UserKey), r.SKU, r.Credit)
 }
 
 // sweepOnce runs one pass of the refund sweep now (dev: /api/dev/sweep).

@@ -33,6 +33,9 @@ type config struct {
 	TossCA      string
 	RefundSweep time.Duration
 	Store       storeConfig // the ledger's database (store.go)
+	LogFormat   string      // "text" or "json"
+	LogUserKey  string      // the key of the users' hashes in the log
+	OpsAddr     string      // /metrics, /healthz, /readyz on their own listener; empty: on Addr
 }
 
 // errUsage is a command line the server cannot run with.
@@ -80,6 +83,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.MTLSKey, "mtls-key", env("MTLS_KEY", ""), "PEM private key of -mtls-cert (MTLS_KEY)")
 	fs.StringVar(&c.TossCA, "toss-ca", env("TOSS_CA", ""), "extra root CA (PEM) to trust for -toss-api, for simulators and tests (TOSS_CA)")
 	fs.DurationVar(&c.RefundSweep, "refund-sweep", sweep, "how often to ask Toss again about recent grants to revoke refunded ones; 0 turns it off (REFUND_SWEEP)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log lines as text or json (LOG_FORMAT)")
+	fs.StringVar(&c.LogUserKey, "log-user-key", env("LOG_USER_KEY", ""), "secret keying the users' hashes in the log, the same on every instance; empty: random per process (LOG_USER_KEY)")
+	fs.StringVar(&c.OpsAddr, "ops-addr", env("OPS_ADDR", ""), "listen address for /metrics, /healthz and /readyz alone, e.g. a private port; empty: served on -addr (OPS_ADDR)")
 	if err := c.Store.register(fs, getenv); err != nil {
 		return c, err
 	}
@@ -103,6 +109,9 @@ func (c config) check() error {
 	}
 	if c.RefundSweep < 0 {
 		return fmt.Errorf("%w: -refund-sweep %v is negative", errUsage, c.RefundSweep)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("%w: -log-format %q: want text or json", errUsage, c.LogFormat)
 	}
 	if c.FailGrants && !c.Dev {
 		return fmt.Errorf("%w: -fail-grants needs -dev", errUsage)
@@ -137,6 +146,7 @@ func (c config) String() string {
 		"addr=" + c.Addr, "data=" + c.Data, "web=" + c.Web, "dev=" + strconv.FormatBool(c.Dev),
 		"toss-api=" + api, "mtls-cert=" + orNone(c.MTLSCert), "mtls-key=" + masked(c.MTLSKey),
 		"toss-ca=" + orNone(c.TossCA), "refund-sweep=" + sweep, c.Store.String(),
+		"log-format=" + c.LogFormat, "log-user-key=" + masked(c.LogUserKey), "ops-addr=" + orNone(c.OpsAddr),
 	}, " ")
 }
 

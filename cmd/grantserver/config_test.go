@@ -45,14 +45,17 @@ func TestConfigDefaultsAndFlags(t *testing.T) {
 		Addr: "127.0.0.1:8080", Data: "./data", Web: "web", TossAPI: tossapi.DefaultBaseURL,
 		MTLSCert: "c.pem", MTLSKey: "k.pem", RefundSweep: 5 * time.Minute,
 	}, serverPart(c))
+	assert.Equal(t, []string{"text"}, []string{c.LogFormat})
 
 	c, err = parseConfig(append([]string{"-addr", "127.0.0.1:0", "-data", "d", "-web", "w", "-dev", "-fail-grants",
-		"-toss-api", "https://127.0.0.1:9/", "-toss-ca", "ca.pem", "-refund-sweep", "0"}, certFlags...), envOf(nil), io.Discard)
+		"-toss-api", "https://127.0.0.1:9/", "-toss-ca", "ca.pem", "-refund-sweep", "0",
+		"-log-format", "json", "-log-user-key", "lk", "-ops-addr", "127.0.0.1:9090"}, certFlags...), envOf(nil), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, serverConfig{
 		Addr: "127.0.0.1:0", Data: "d", Web: "w", Dev: true, FailGrants: true, TossAPI: "https://127.0.0.1:9/",
 		MTLSCert: "c.pem", MTLSKey: "k.pem", TossCA: "ca.pem",
 	}, serverPart(c))
+	assert.Equal(t, []string{"json", "lk", "127.0.0.1:9090"}, []string{c.LogFormat, c.LogUserKey, c.OpsAddr})
 }
 
 func TestConfigFromEnvironmentFlagsWin(t *testing.T) {
@@ -60,6 +63,7 @@ func TestConfigFromEnvironmentFlagsWin(t *testing.T) {
 		"ADDR": "127.0.0.1:1", "DATA": "envdata", "WEB": "envweb", "DEV": "true",
 		"TOSS_API": "https://sim.test/", "MTLS_CERT": "env-c.pem", "MTLS_KEY": "env-k.pem",
 		"TOSS_CA": "env-ca.pem", "REFUND_SWEEP": "30s",
+		"LOG_FORMAT": "json", "LOG_USER_KEY": "env-lk", "OPS_ADDR": "127.0.0.1:9091",
 	})
 	c, err := parseConfig(nil, env, io.Discard)
 	require.NoError(t, err)
@@ -67,6 +71,7 @@ func TestConfigFromEnvironmentFlagsWin(t *testing.T) {
 		Addr: "127.0.0.1:1", Data: "envdata", Web: "envweb", Dev: true, TossAPI: "https://sim.test/",
 		MTLSCert: "env-c.pem", MTLSKey: "env-k.pem", TossCA: "env-ca.pem", RefundSweep: 30 * time.Second,
 	}, serverPart(c))
+	assert.Equal(t, []string{"json", "env-lk", "127.0.0.1:9091"}, []string{c.LogFormat, c.LogUserKey, c.OpsAddr})
 
 	c, err = parseConfig([]string{"-refund-sweep", "1m", "-mtls-key", "flag-k.pem", "-dev=false"}, env, io.Discard)
 	require.NoError(t, err)
@@ -90,6 +95,7 @@ func TestConfigRefusals(t *testing.T) {
 		"bad dev env":      {certFlags, map[string]string{"DEV": "maybe"}, "DEV"},
 		"fail without dev": {append([]string{"-fail-grants"}, certFlags...), nil, "needs -dev"},
 		"extra argument":   {append(certFlags, "serve"), nil, "unexpected arguments"},
+		"bad log format":   {append([]string{"-log-format", "xml"}, certFlags...), nil, "want text or json"},
 		"unknown flag":     {[]string{"-port", "80"}, nil, "usage"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -101,8 +107,12 @@ func TestConfigRefusals(t *testing.T) {
 }
 
 func TestConfigStringMasksSecrets(t *testing.T) {
-	c := config{Addr: "a", Data: "d", Web: "w", TossAPI: "https://user:pw@toss.test/", MTLSCert: "/etc/toss/cert.pem", MTLSKey: "/etc/toss/key.pem"}
+	c := config{Addr: "a", Data: "d", Web: "w", TossAPI: "https://user:pw@toss.test/", MTLSCert: "/etc/toss/cert.pem", MTLSKey: "/etc/toss/key.pem",
+		LogUserKey: "hash-secret", LogFormat: "json"}
 	s := c.String()
+	assert.NotContains(t, s, "hash-secret")
+	assert.Contains(t, s, "log-user-key=(set, masked)")
+	assert.Contains(t, s, "log-format=json")
 	assert.NotContains(t, s, "pw")
 	assert.NotContains(t, s, "key.pem")
 	assert.Contains(t, s, "mtls-key=(set, masked)")

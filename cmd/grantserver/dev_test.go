@@ -61,7 +61,7 @@ func newDevFixture(t *testing.T, dev bool) *devFixture {
 			},
 		}
 	}
-	ts := httptest.NewServer(routes(api, d, static))
+	ts := httptest.NewServer(routes(api, d, static, nil))
 	t.Cleanup(ts.Close)
 	f.url = ts.URL
 	return f

@@ -17,7 +17,11 @@
 //	            [-refund-sweep 5m] [-dev]
 //
 // Every flag has an environment variable that sets its default (ADDR, DATA,
-// WEB, DEV, TOSS_API, MTLS_CERT, MTLS_KEY, TOSS_CA, REFUND_SWEEP). Once it
+// WEB, DEV, TOSS_API, MTLS_CERT, MTLS_KEY, TOSS_CA, REFUND_SWEEP, LOG_FORMAT,
+// LOG_USER_KEY, OPS_ADDR, and the database's). Logs are log/slog lines,
+// text or JSON (-log-format), one per grant with its order id, hashed
+// user, result, Toss status and latency. /metrics (Prometheus), /healthz
+// and /readyz are served on -addr, or alone on -ops-addr. Once it
 // listens it prints one line on stdout, "goiap server: http://ADDR/"; on
 // SIGINT or SIGTERM it stops taking requests, lets grants in flight finish,
 // and exits.
@@ -29,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -54,9 +59,12 @@ func main() {
 	}
 }
 
-// run serves until ctx ends, then shuts down gracefully.
+// run serves until ctx ends, then shuts down gracefully. Its log lines go
+// to logger's writer, as text or JSON (-log-format).
 func run(ctx context.Context, cfg config, stdout io.Writer, logger *log.Logger) error {
-	logger.Printf("config: %s", cfg)
+	slogger := newLogger(cfg.LogFormat, logger.Writer())
+	logger = slog.NewLogLogger(slogger.Handler(), slog.LevelInfo)
+	slogger.Info("config", "settings", cfg.String())
 	if err := checkDataOutsideWeb(cfg.Data, cfg.Web); err != nil {
 		return err
 	}
@@ -69,22 +77,42 @@ func run(ctx context.Context, cfg config, stdout io.Writer, logger *log.Logger) 
 	}
 	defer static.Close()
 
-	app, err := openApp(ctx, cfg, logger)
+	m := newMetrics()
+	app, err := openApp(ctx, cfg, slogger, m)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
+	ready := newReadiness(app.store, app.toss, m)
+	ops := func(mux *http.ServeMux) { opsRoutes(mux, m, ready) }
 
 	var dev *devAPI
 	if cfg.Dev {
 		dev = &devAPI{sim: app.sim, sweep: app.sweepOnce, fail: &failSwitch{}, log: logger}
 		dev.fail.on.Store(cfg.FailGrants)
 	}
-	srv := newHTTPServer(routes(app.api, dev, static))
+	mainOps := ops
+	if cfg.OpsAddr != "" {
+		mainOps = nil
+	}
+	srv := newHTTPServer(routes(m.sessionEvents(app.api), dev, static, mainOps))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.OpsAddr != "" {
+		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		mux := http.NewServeMux()
+		ops(mux)
+		opsSrv := newHTTPServer(mux)
+		go func() { _ = opsSrv.Serve(opsLn) }()
+		defer opsSrv.Close() // after the main server has drained
+		slogger.Info("ops endpoints", "url", "http://"+opsLn.Addr().String()+"/")
 	}
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	sweepDone := app.startSweep(sweepCtx, cfg.RefundSweep)
@@ -98,6 +126,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer, logger *log.Logger) 
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
+		ready.drain()
 		logger.Printf("shutting down: finishing requests in flight")
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()

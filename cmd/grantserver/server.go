@@ -26,9 +26,13 @@ const (
 )
 
 // routes assembles the handler: api serves /api/ (the grant server), dev
-// (nil without -dev) /api/dev/, static the rest.
-func routes(api http.Handler, dev *devAPI, static http.Handler) http.Handler {
+// (nil without -dev) /api/dev/, ops (nil when they have their own
+// listener) /metrics, /healthz and /readyz, static the rest.
+func routes(api http.Handler, dev *devAPI, static http.Handler, ops func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
+	if ops != nil {
+		ops(mux)
+	}
 	if dev != nil {
 		api = dev.fail.wrap(api)
 		dev.routes(mux)

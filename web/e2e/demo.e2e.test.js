@@ -253,6 +253,12 @@ test('the page loads, logs in, recovers nothing and lists the products', async (
   assert.deepEqual(pageErrors, []);
 });
 
+// The server's Prometheus counter of granted requests.
+async function grantedCount() {
+  const text = await (await fetch(new URL('/metrics', base))).text();
+  return Number(/^goiap_grants_total\{result="granted"\} (\S+)$/m.exec(text)?.[1] ?? 0);
+}
+
 test('buy → the sheet → Pay → success with the order id, granted on the server', async () => {
   const buy = page.locator(tid('buy-item_coin_100'));
   await buy.click();
@@ -266,6 +272,7 @@ test('buy → the sheet → Pay → success with the order id, granted on the se
   assert.equal(await page.locator(`${tid('checkout-fail-code')} option`).count(), 11);
   await page.screenshot({ path: join(DOCS, 'checkout-sheet.png'), animations: 'disabled' });
 
+  const grantedBefore = await grantedCount();
   await page.click(tid('checkout-pay'));
   const result = await resultIn('success');
   const orderId = await page.textContent(tid('result-order-id'));
@@ -283,6 +290,7 @@ test('buy → the sheet → Pay → success with the order id, granted on the se
   // The wallet went up once, for this user.
   const w = await walletAt(100, 1);
   assert.equal(g.body.userKey, w.userKey);
+  assert.equal(await grantedCount(), grantedBefore + 1, '/metrics counted the grant');
   await page.waitForTimeout(300);
   assert.deepEqual(await me(), { userKey: w.userKey, grants: 1, wallet: { balance: 100 } });
   assert.deepEqual(await page.evaluate(() => goiapDemo.iap.stats()).then((s) => [s.inFlight]), [0]);

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createTossApp, DEFAULT_PRODUCTS } from '../sim/tossapp.js';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { load } from '../goiap.js';
 
 globalThis.window ??= globalThis; // the SDK reads window.*
@@ -18,7 +19,32 @@ for (const level of ['log', 'error', 'warn']) {
 }
 
 export const app = createTossApp();
-export const sdk = await import('@apps-in-toss/web-bridge');
+export const sdk = await import(await sdkEntry(process.env.GOIAP_SDK_DIR));
+
+/**
+ * The SDK entry to import: web/'s own @apps-in-toss/web-bridge, or with
+ * GOIAP_SDK_DIR (make compat) the one installed under that directory's
+ * node_modules, so the same tests run on another release.
+ */
+async function sdkEntry(dir) {
+  if (!dir) return '@apps-in-toss/web-bridge';
+  const { pathToFileURL } = await import('node:url');
+  const base = pathToFileURL(`${dir.replace(/\/$/, '')}/node_modules/@apps-in-toss/web-bridge/`);
+  const pkg = JSON.parse(await readFile(new URL('package.json', base), 'utf8'));
+  const dot = pkg.exports?.['.'] ?? pkg.exports;
+  const entry = dot?.import?.default ?? dot?.import ?? dot?.default ?? pkg.module ?? pkg.main;
+  return new URL(entry, base).href;
+}
+
+/**
+ * Whether the loaded SDK has IAP.<name>. A call it lacks answers
+ * SDK_UNAVAILABLE; version-aware tests assert that instead of the flow.
+ * getSubscriptionInfo came in 2.4.5, subscriptions in 1.13.0,
+ * completeProductGrant (so recover()) in 1.3.0.
+ */
+export function sdkHas(name) {
+  return typeof sdk.IAP?.[name] === 'function';
+}
 export const wasmModule = await WebAssembly.compile(await readFile(new URL('../main.wasm', import.meta.url)));
 
 /**
@@ -317,4 +343,22 @@ export function assertIdle(iap, listeners = 0) {
 /** Asserts Go never printed "call to released function" (use in after()). */
 export function assertNoReleasedCalls() {
   assert.deepEqual(printed.filter((l) => l.includes('call to released function')), []);
+}
+
+/**
+ * test() for a feature that needs IAP.<call>. On an SDK without that call
+ * (make compat, older releases) the test under the same title asserts
+ * instead that attempt(iap) is refused with SDK_UNAVAILABLE and nothing is
+ * sent to the app: never skipped, never a silent no-op.
+ */
+export function testNeeding(call, attempt) {
+  if (sdkHas(call)) return test;
+  return (title, _fn) => test(`${title} [this SDK has no IAP.${call}: SDK_UNAVAILABLE]`, async (t) => {
+    const { iap } = await setup(t);
+    app.messages.length = 0;
+    const e = await rejection(attempt(iap));
+    assert.equal(e.code, 'SDK_UNAVAILABLE', `${call}: ${e.message}`);
+    assert.deepEqual(app.messages, []);
+    assertIdle(iap);
+  });
 }

@@ -242,7 +242,8 @@ test(`property: ${FLOWS} chaotic purchase flows (GOIAP_SEED=${SEED})`, { timeout
   // a payload that breaks it (chaos kind sdkThrow) is an unhandled
   // rejection nobody can catch, which node:test would count against the
   // test. For the length of this test, unhandled rejections come here
-  // instead; each must be a TypeError thrown inside the SDK's own code, at
+  // instead; each must be a TypeError thrown inside the SDK's own code
+  // (dist/ since 1.8, built/ in 1.2–1.7), at
   // most one per sdkThrow fault. Anything else (a rejection of the page's
   // processProductGrant, which the SDK would lose; any other stray promise)
   // fails the test.
@@ -250,7 +251,7 @@ test(`property: ${FLOWS} chaotic purchase flows (GOIAP_SEED=${SEED})`, { timeout
   function checkSdkRejections() {
     for (const u of unhandled.splice(0)) {
       const e = u.reason;
-      const inSDK = e instanceof TypeError && /@apps-in-toss\/web-bridge\/dist\/index\.js/.test(e.stack ?? '');
+      const inSDK = e instanceof TypeError && /@apps-in-toss\/web-bridge\/(dist|built)\/index\.m?js/.test(e.stack ?? '');
       check(inSDK, () => `P5: an unhandled rejection (flow ${u.flow}): ${e?.stack ?? String(e)}`);
       sdkRejections++;
     }

@@ -4,8 +4,12 @@ import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   app, rejection, resetApp, posted, within, setup, sleep, eventually, holdCheckouts,
-  assertIdle, assertNoReleasedCalls,
+  assertIdle, assertNoReleasedCalls, testNeeding,
 } from './harness.js';
+
+// getSubscriptionInfo came with SDK 2.4.5: on older releases every
+// subscriptionInfo() test asserts SDK_UNAVAILABLE instead.
+const infoTest = testNeeding('getSubscriptionInfo', (iap) => iap.subscriptionInfo('ord-x'));
 
 // Subscriptions need android 5.248.0 / ios 5.249.0.
 const SUPPORTED = '5.250.0';
@@ -207,7 +211,7 @@ test('subscribe(): aborted during the grant → ABORTED with the orderId at once
 
 // -------------------------------------------------------- subscriptionInfo
 
-test('subscriptionInfo(orderId): exactly the six fields', async (t) => {
+infoTest('subscriptionInfo(orderId): exactly the six fields', async (t) => {
   const { iap } = await setup(t);
   const { orderId } = await iap.subscribe(SUB);
   app.messages.length = 0;
@@ -218,7 +222,7 @@ test('subscriptionInfo(orderId): exactly the six fields', async (t) => {
   assertIdle(iap);
 });
 
-test('subscriptionInfo(): other states pass through; extra keys are dropped', async (t) => {
+infoTest('subscriptionInfo(): other states pass through; extra keys are dropped', async (t) => {
   const { iap } = await setup(t);
   app.methodHooks.getSubscriptionInfo = ([{ params }]) => ({
     subscription: {
@@ -231,7 +235,7 @@ test('subscriptionInfo(): other states pass through; extra keys are dropped', as
   });
 });
 
-test('subscriptionInfo(): an unknown order → the app\'s code (INVALID_PRODUCT_ID)', async (t) => {
+infoTest('subscriptionInfo(): an unknown order → the app\'s code (INVALID_PRODUCT_ID)', async (t) => {
   const { iap } = await setup(t);
   app.addOrder('item_coin_100', { orderId: 'ord-one-time' }); // an order, but not a subscription
   for (const orderId of ['ord-nope', 'ord-one-time']) {
@@ -252,7 +256,7 @@ for (const [what, answer] of [
   ['an empty status', { subscription: { catalogId: 1, status: '', expiresAt: null, isAutoRenew: true, gracePeriodExpiresAt: null, isAccessible: true } }],
   ['a numeric expiresAt', { subscription: { catalogId: 1, status: 'ACTIVE', expiresAt: 1767225600000, isAutoRenew: true, gracePeriodExpiresAt: null, isAccessible: true } }],
 ]) {
-  test(`subscriptionInfo(): the app answers ${what} → INVALID_RESPONSE`, async (t) => {
+  infoTest(`subscriptionInfo(): the app answers ${what} → INVALID_RESPONSE`, async (t) => {
     const { iap } = await setup(t);
     app.methodHooks.getSubscriptionInfo = () => answer;
     const e = await rejection(iap.subscriptionInfo('ord-x'));
@@ -264,7 +268,7 @@ for (const [what, answer] of [
 
 for (const [os, below] of [['android', '5.247.9'], ['ios', '5.248.9']]) {
   for (const belowMinimum of ['undefined', 'never']) {
-    test(`subscriptionInfo() on ${os} ${below} (app answers ${belowMinimum}) → UNSUPPORTED_APP_VERSION, nothing posted`, async (t) => {
+    infoTest(`subscriptionInfo() on ${os} ${below} (app answers ${belowMinimum}) → UNSUPPORTED_APP_VERSION, nothing posted`, async (t) => {
       const { iap } = await setup(t);
       resetApp({ os, version: below });
       app.belowMinimum = belowMinimum;
@@ -276,7 +280,7 @@ for (const [os, below] of [['android', '5.247.9'], ['ios', '5.248.9']]) {
   }
 }
 
-test('subscriptionInfo(): an app that answers undefined at a supported version → UNSUPPORTED_APP_VERSION', async (t) => {
+infoTest('subscriptionInfo(): an app that answers undefined at a supported version → UNSUPPORTED_APP_VERSION', async (t) => {
   const { iap } = await setup(t);
   app.methodHooks.getSubscriptionInfo = () => undefined;
   const e = await rejection(iap.subscriptionInfo('ord-x'));
@@ -294,7 +298,7 @@ test('subscriptionInfo(): aborted before it starts → ABORTED, nothing posted',
   assert.deepEqual(app.messages, []);
 });
 
-test('subscriptionInfo(): aborted while the app never answers → ABORTED at once; the SDK keeps its two listeners', async (t) => {
+infoTest('subscriptionInfo(): aborted while the app never answers → ABORTED at once; the SDK keeps its two listeners', async (t) => {
   const { iap } = await setup(t);
   const before = app.listenerCount();
   app.methodHooks.getSubscriptionInfo = () => new Promise(() => {});
