@@ -86,20 +86,18 @@ test-go-wasm:
 test-node: build
 	cd web && node --test --test-concurrency=1 test/*.test.js
 
-# The supported floor, SDK 2.0.1, installed into its own directory (never
-# into web/'s lockfile): the flows and the version gates, where releases
+# The supported floor, SDK 2.0.1, from its own lockfile in web/floor (never
+# web/'s): the flows and the version gates, where releases
 # differ; make compat runs everything on every 2.x release. On 2.0.1 the
 # recover tests' process lingers about 25 s after its last test has passed
 # (not on 2.10.8); --test-force-exit ends it then.
-FLOOR_SDK := 2.0.1
-FLOOR_DIR := .cache/sdk/$(FLOOR_SDK)
-test-node-floor: build $(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/package.json
+FLOOR_DIR := web/floor
+test-node-floor: build $(FLOOR_DIR)/node_modules/.package-lock.json
 	cd web && GOIAP_SDK_DIR=$(CURDIR)/$(FLOOR_DIR) node --test --test-concurrency=1 --test-force-exit \
 	  test/smoke.test.js test/purchase.test.js test/recover.test.js test/subscription.test.js test/versions.test.js
 
-$(FLOOR_DIR)/node_modules/@apps-in-toss/web-bridge/package.json:
-	npm install --prefix $(FLOOR_DIR) --no-save --no-package-lock --no-audit --no-fund \
-	  @apps-in-toss/web-bridge@$(FLOOR_SDK) @apps-in-toss/bridge-core@$(FLOOR_SDK)
+$(FLOOR_DIR)/node_modules/.package-lock.json: $(FLOOR_DIR)/package-lock.json
+	cd $(FLOOR_DIR) && npm ci --no-audit --no-fund
 
 # The npm package: build/npm/goiap/ and its tarball (VERSION=X.Y.Z, default
 # the v-tag of this commit, else 0.0.0-dev).
@@ -113,17 +111,23 @@ test-package: package
 	GOIAP_TARBALL=$$(cat build/npm.tarball) node --test npm/package.test.mjs
 
 # examples/miniapp built with Vite from a copy in build/miniapp: its own Go
-# program to its own main.wasm, goiap from the tarball, and
-# @apps-in-toss/web-bridge in place of web-framework (examples/miniapp-ci.mjs).
+# program to its own main.wasm, and in place of its package.json the
+# committed examples/miniapp/ci/ manifest and lockfile (@apps-in-toss/web-bridge
+# in place of web-framework; examples/miniapp-ci.mjs), installed with npm ci;
+# goiap is then unpacked from the tarball into node_modules, outside the lock.
 EXAMPLE_BUILD := build/miniapp
-example: package
+example: package $(EXAMPLE_BUILD)/node_modules/.package-lock.json
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o examples/miniapp/wasm/main.wasm ./examples/miniapp/wasm
-	mkdir -p $(EXAMPLE_BUILD)
-	tar -C examples/miniapp -cf - --exclude=./node_modules --exclude=./dist . | tar -C $(EXAMPLE_BUILD) -xf -
-	node examples/miniapp-ci.mjs $(EXAMPLE_BUILD) $$(cat build/npm.tarball)
+	tar -C examples/miniapp -cf - --exclude=./node_modules --exclude=./dist --exclude=./ci --exclude=./package.json . | tar -C $(EXAMPLE_BUILD) -xf -
+	node examples/miniapp-ci.mjs $(EXAMPLE_BUILD)
 	rm -rf $(EXAMPLE_BUILD)/node_modules/goiap $(EXAMPLE_BUILD)/dist # the tarball changes under one version
-	cd $(EXAMPLE_BUILD) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	mkdir -p $(EXAMPLE_BUILD)/node_modules/goiap && tar -xzf $$(cat build/npm.tarball) -C $(EXAMPLE_BUILD)/node_modules/goiap --strip-components=1
 	cd $(EXAMPLE_BUILD) && npx tsc -p tsconfig.ci.json && GOIAP_SDK=web-bridge npx vite build
+
+$(EXAMPLE_BUILD)/node_modules/.package-lock.json: examples/miniapp/ci/package.json examples/miniapp/ci/package-lock.json
+	mkdir -p $(EXAMPLE_BUILD)
+	cp examples/miniapp/ci/package.json examples/miniapp/ci/package-lock.json $(EXAMPLE_BUILD)/
+	cd $(EXAMPLE_BUILD) && npm ci --no-audit --no-fund --loglevel=error
 
 # The built example in chromium over the simulated Toss app: buys until the
 # daily limit refuses.
