@@ -1,12 +1,13 @@
 package grant
 
 import (
-	"encoding/json"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goiap/goiap/internal/jsonbody"
 )
 
 // The codes of error answers, one per reason a caller might act on.
@@ -41,20 +42,8 @@ type errorBody struct {
 	TossStatus string `json:"tossStatus,omitempty"`
 }
 
-// writeJSON answers with v. no-store keeps a browser or proxy from answering
-// a grant or a wallet from its cache.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"code":"internal","error":"could not encode the answer"}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
-}
+// writeJSON answers with v, the same way as every other handler.
+var writeJSON = jsonbody.Write
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, errorBody{Code: code, Error: msg})

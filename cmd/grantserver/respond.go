@@ -5,10 +5,10 @@
 package main
 
 import (
-	"encoding/json"
-	"log"
 	"net/http"
 	"strings"
+
+	"github.com/goiap/goiap/internal/jsonbody"
 )
 
 // apiError is the body of every error answer.
@@ -17,20 +17,8 @@ type apiError struct {
 	Code  string `json:"code,omitempty"`
 }
 
-// writeJSON answers status with v as JSON. no-store keeps the browser from
-// replaying a cached grant answer instead of asking the server again.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		log.Printf("grantserver: encode response: %v", err)
-		status, body = http.StatusInternalServerError, []byte(`{"error":"internal error","code":"internal"}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
-}
+// writeJSON answers status with v as JSON, as the grant API does.
+var writeJSON = jsonbody.Write
 
 // writeError answers status with {"error": msg, "code": code}.
 func writeError(w http.ResponseWriter, status int, code, msg string) {

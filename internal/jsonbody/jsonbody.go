@@ -1,7 +1,8 @@
 // Package jsonbody reads a request body as exactly one JSON object, strictly:
 // bounded in size, valid UTF-8, no trailing data, keys matched exactly, and
 // string fields typed, non-empty, bounded and free of control characters.
-// Whatever it refuses comes back as an *Error the handler sends as is.
+// Whatever it refuses comes back as an *Error the handler sends as is;
+// Write sends an answer the same way from every handler.
 package jsonbody
 
 import (
