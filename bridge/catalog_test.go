@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/hack-pad/safejs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -303,11 +304,11 @@ func TestAllOrders(t *testing.T) {
 		e.sdk.SetPageSize(2)
 		want := e.finished(5)
 		var keys []string
-		e.sdk.Handle(bridgetest.GetCompletedOrRefundedOrders, func(args []js.Value) bridgetest.Answer {
+		e.sdk.Handle(bridgetest.GetCompletedOrRefundedOrders, func(args []safejs.Value) bridgetest.Answer {
 			if len(args) == 0 {
 				return bridgetest.Default()
 			}
-			keys = append(keys, args[0].Get("key").String())
+			keys = append(keys, wasm.JS(args[0]).Get("key").Str())
 			return bridgetest.Fail(bridge.ErrNetworkError, "", "")
 		})
 		orders, errs := collect(e.c, -1)
@@ -333,7 +334,7 @@ func TestAllOrders(t *testing.T) {
 	t.Run("stops on a key seen pages ago", func(t *testing.T) {
 		e := newEnv(t)
 		n := 0
-		e.sdk.Handle(bridgetest.GetCompletedOrRefundedOrders, func([]js.Value) bridgetest.Answer {
+		e.sdk.Handle(bridgetest.GetCompletedOrRefundedOrders, func([]safejs.Value) bridgetest.Answer {
 			n++
 			return bridgetest.Resolve(map[string]any{"hasNext": true, "nextKey": fmt.Sprint("k", n%2), "orders": []any{}})
 		})

@@ -6,15 +6,16 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"syscall/js"
 	"testing"
 	"time"
 
+	"github.com/hack-pad/safejs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
+	"github.com/goiap/goiap/internal/wasm"
 )
 
 // recoveries is a RecoveryGrantFunc that records its calls; it refuses
@@ -226,8 +227,8 @@ func TestRecoverBelowMinimums(t *testing.T) {
 func TestRecoverCompleteFails(t *testing.T) {
 	e := newEnv(t)
 	e.pending("o-1", "o-2")
-	e.sdk.Handle(bridgetest.CompleteProductGrant, func(args []js.Value) bridgetest.Answer {
-		if args[0].Get("params").Get("orderId").String() == "o-1" {
+	e.sdk.Handle(bridgetest.CompleteProductGrant, func(args []safejs.Value) bridgetest.Answer {
+		if wasm.JS(args[0]).Get("params").Get("orderId").Str() == "o-1" {
 			return bridgetest.Fail(bridge.ErrNetworkError, "offline", "")
 		}
 		return bridgetest.Default()

@@ -5,7 +5,6 @@ package bridgetest
 import (
 	"errors"
 	"fmt"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -34,9 +33,9 @@ type Checkout struct {
 	subscription   bool
 	offerID        string
 	subscriptionID string
-	grant          js.Value // options.processProductGrant
-	onEvent        js.Value
-	onError        js.Value
+	grant          safejs.Value // options.processProductGrant
+	onEvent        safejs.Value
+	onError        safejs.Value
 
 	// guarded by sdk.mu
 	cleanedUp bool
@@ -132,19 +131,19 @@ func (co *Checkout) Purchased(orderID string) (granted bool, err error) {
 	if co.subscription {
 		data["subscriptionId"] = co.subscriptionID
 	}
-	return co.purchased(js.ValueOf(data))
+	return co.purchased(wasm.ValueOf(data))
 }
 
 // purchased is the SDK's handling of a purchased event with data.
-func (co *Checkout) purchased(data js.Value) (bool, error) {
-	if t := data.Type(); t == js.TypeUndefined || t == js.TypeNull {
+func (co *Checkout) purchased(data safejs.Value) (bool, error) {
+	if t := data.Type(); t == safejs.TypeUndefined || t == safejs.TypeNull {
 		return false, fmt.Errorf("%w: purchased event with data %s (the SDK throws reading data.orderId)", ErrGrantLost, t)
 	}
-	var orderID, subscriptionID js.Value // undefined, unless data is an object
+	orderID, subscriptionID := safejs.Undefined(), safejs.Undefined() // unless data is an object
 	if isObject(data) {
-		orderID = data.Get("orderId")
+		orderID = get(data, "orderId")
 		if co.subscription {
-			subscriptionID = data.Get("subscriptionId")
+			subscriptionID = get(data, "subscriptionId")
 		}
 	}
 	id := stringOf(orderID)
@@ -154,10 +153,10 @@ func (co *Checkout) purchased(data js.Value) (bool, error) {
 	case err != nil:
 		return false, err
 	case g.failed:
-		return false, fmt.Errorf("%w: processProductGrant threw or rejected: %w", ErrGrantLost, wasm.ErrorFrom(wasm.JS(safejs.Safe(g.value))))
-	case g.value.Type() != js.TypeBoolean:
+		return false, fmt.Errorf("%w: processProductGrant threw or rejected: %w", ErrGrantLost, wasm.ErrorFrom(wasm.JS(g.value)))
+	case g.value.Type() != safejs.TypeBoolean:
 		return false, fmt.Errorf("%w: processProductGrant answered %s, not a boolean", ErrGrantLost, g.value.Type())
-	case g.value.Bool():
+	case wasm.JS(g.value).Bool():
 		co.sdk.complete(id) // the app took the grant report
 		return true, nil
 	}
@@ -169,27 +168,27 @@ func (co *Checkout) purchased(data js.Value) (bool, error) {
 // grantAnswer is what processProductGrant came to: the value it resolved
 // with, or, when failed, what it threw or rejected with.
 type grantAnswer struct {
-	value  js.Value
+	value  safejs.Value
 	failed bool
 }
 
 // callGrant calls processProductGrant({orderId}), or for a subscription
 // processProductGrant({orderId, subscriptionId}), and awaits it as the SDK
 // does. It fails only with ErrClosed.
-func (co *Checkout) callGrant(orderID, subscriptionID js.Value) (grantAnswer, error) {
+func (co *Checkout) callGrant(orderID, subscriptionID safejs.Value) (grantAnswer, error) {
 	arg := map[string]any{"orderId": orderID}
 	if co.subscription {
 		arg["subscriptionId"] = subscriptionID
 	}
-	p, thrown, threw := call(co.grant, js.ValueOf(arg))
+	p, thrown, threw := call(co.grant, wasm.ValueOf(arg))
 	if threw {
 		return grantAnswer{value: thrown, failed: true}, nil
 	}
-	v, err := co.sdk.cbs.Await(co.sdk.ctx, safejs.Safe(p))
+	v, err := co.sdk.cbs.Await(co.sdk.ctx, p)
 	if co.sdk.ctx.Err() != nil || errors.Is(err, wasm.ErrClosed) {
 		return grantAnswer{}, ErrClosed // Await marked p handled
 	}
-	return grantAnswer{value: safejs.Unsafe(v), failed: err != nil}, nil
+	return grantAnswer{value: v, failed: err != nil}, nil
 }
 
 // Succeed is the app's success: the event {type: "success", data: r} on
@@ -201,7 +200,7 @@ func (co *Checkout) Succeed(r bridge.Result) error {
 		_, err := co.answer(resultValue(r))
 		return err
 	}
-	return co.Emit(js.ValueOf(map[string]any{"type": "success", "data": resultValue(r)}))
+	return co.Emit(wasm.ValueOf(map[string]any{"type": "success", "data": resultValue(r)}))
 }
 
 // Pay is the whole purchase as the app runs it: on the current path
@@ -236,14 +235,18 @@ func (co *Checkout) Fail(code bridge.Code, message, orderID string) error {
 	return nil
 }
 
-// Emit sends a raw event, anything js.ValueOf takes (a js.Value, a
+// Emit sends a raw event, a safejs.Value or anything js.ValueOf takes (a
 // map[string]any, …), through the SDK: on the current path a purchased
 // event runs the grant as Purchased does (and returns its error), and
 // anything else goes to onEvent as it is. On the legacy path the event is the app's answer: the SDK calls
 // processProductGrant({orderId: event.orderId}) and then onEvent({type:
-// "success", data: event}).
+// "success", data: event}). A value js.ValueOf
+// cannot take is an error (and nothing is sent).
 func (co *Checkout) Emit(event any) error {
-	ev := toJS(event)
+	ev, err := toJS(event)
+	if err != nil {
+		return err
+	}
 	if co.legacy {
 		_, err := co.answer(ev)
 		return err
@@ -251,33 +254,39 @@ func (co *Checkout) Emit(event any) error {
 	if err := co.check(false); err != nil {
 		return err
 	}
-	if t := ev.Type(); t == js.TypeUndefined || t == js.TypeNull {
+	if t := ev.Type(); t == safejs.TypeUndefined || t == safejs.TypeNull {
 		return nil // the SDK throws reading event.type, in an async function: lost
 	}
-	if isObject(ev) && ev.Get("type").Equal(js.ValueOf("purchased")) {
-		_, err := co.purchased(ev.Get("data"))
+	if isObject(ev) && wasm.JS(ev).Get("type").Str() == "purchased" {
+		_, err := co.purchased(get(ev, "data"))
 		return err
 	}
 	call(co.onEvent, ev) // a throwing onEvent is the page's problem
 	return nil
 }
 
-// EmitError sends a raw error payload, anything js.ValueOf takes, through
+// EmitError sends a raw error payload, a safejs.Value or anything
+// js.ValueOf takes, through
 // the SDK to onError: as the SDK does, a payload with __isError becomes an
 // Error carrying its keys, and anything else (a plain object, a string,
 // undefined) passes as it is. On the legacy path it rejects the SDK's call.
+// A value js.ValueOf cannot take is an error (and nothing is sent).
 func (co *Checkout) EmitError(v any) error {
+	ev, err := toJS(v)
+	if err != nil {
+		return err
+	}
 	if co.legacy {
 		if err := co.check(true); err != nil {
 			return err
 		}
-		call(co.onError, deserializeError(toJS(v)))
+		call(co.onError, deserializeError(ev))
 		return nil
 	}
-	return co.deliverError(toJS(v))
+	return co.deliverError(ev)
 }
 
-func (co *Checkout) deliverError(v js.Value) error {
+func (co *Checkout) deliverError(v safejs.Value) error {
 	if err := co.check(false); err != nil {
 		return err
 	}
@@ -287,21 +296,21 @@ func (co *Checkout) deliverError(v js.Value) error {
 
 // answer resolves a legacy checkout's call with response, and runs the
 // SDK's legacy flow: the grant, then success whatever it answered.
-func (co *Checkout) answer(response js.Value) (granted bool, err error) {
+func (co *Checkout) answer(response safejs.Value) (granted bool, err error) {
 	if err := co.check(true); err != nil {
 		return false, err
 	}
-	if t := response.Type(); t == js.TypeUndefined || t == js.TypeNull {
-		call(co.onError, js.Global().Get("TypeError").New("Cannot read properties of "+t.String()+" (reading 'orderId')"))
+	if t := response.Type(); t == safejs.TypeUndefined || t == safejs.TypeNull {
+		call(co.onError, typeError("Cannot read properties of "+t.String()+" (reading 'orderId')"))
 		return false, nil
 	}
-	var orderID js.Value
+	orderID := safejs.Undefined()
 	if isObject(response) {
-		orderID = response.Get("orderId")
+		orderID = get(response, "orderId")
 	}
 	// The legacy app counts the order delivered once it answers.
 	co.sdk.paid(stringOf(orderID), co.sku, "", bridge.Completed)
-	g, err := co.callGrant(orderID, js.Undefined())
+	g, err := co.callGrant(orderID, safejs.Undefined())
 	if err != nil {
 		return false, err
 	}
@@ -309,15 +318,15 @@ func (co *Checkout) answer(response js.Value) (granted bool, err error) {
 		call(co.onError, g.value)
 		return false, nil
 	}
-	success := js.ValueOf(map[string]any{"type": "success", "data": response})
+	success := wasm.ValueOf(map[string]any{"type": "success", "data": response})
 	if _, thrown, threw := call(co.onEvent, success); threw {
 		call(co.onError, thrown) // the SDK's catch sees a throwing onEvent too
 	}
-	return g.value.Type() == js.TypeBoolean && g.value.Bool(), nil
+	return wasm.JS(g.value).Bool(), nil
 }
 
 // appError is an error as the app sends it, before the SDK rebuilds it.
-func appError(code bridge.Code, message, orderID string) js.Value {
+func appError(code bridge.Code, message, orderID string) safejs.Value {
 	if message == "" {
 		message = string(code)
 	}
@@ -325,7 +334,7 @@ func appError(code bridge.Code, message, orderID string) js.Value {
 	if orderID != "" {
 		userInfo["orderId"] = orderID
 	}
-	return js.ValueOf(map[string]any{
+	return wasm.ValueOf(map[string]any{
 		"name": "Error", "message": message, "code": string(code),
 		"userInfo": userInfo, "moduleName": "IAP", "__isError": true,
 	})
@@ -333,66 +342,82 @@ func appError(code bridge.Code, message, orderID string) js.Value {
 
 // deserializeError is the SDK's: a value with __isError becomes an Error
 // with every key of the value copied onto it.
-func deserializeError(v js.Value) js.Value {
-	if !isObject(v) || !v.Get("__isError").Truthy() {
+func deserializeError(v safejs.Value) safejs.Value {
+	if !isObject(v) {
 		return v
 	}
-	e := js.Global().Get("Error").New(v.Get("message"))
-	js.Global().Get("Object").Call("assign", e, v)
+	if t, _ := get(v, "__isError").Truthy(); !t {
+		return v
+	}
+	e, err := global("Error").New(get(v, "message"))
+	if err != nil {
+		return v
+	}
+	_, _ = global("Object").Call("assign", e, v)
 	return e
 }
 
-func resultValue(r bridge.Result) js.Value {
+func resultValue(r bridge.Result) safejs.Value {
 	var icon any
 	if r.MiniAppIconURL != nil {
 		icon = *r.MiniAppIconURL
 	}
-	return js.ValueOf(map[string]any{
+	return wasm.ValueOf(map[string]any{
 		"orderId": r.OrderID, "displayName": r.DisplayName, "displayAmount": r.DisplayAmount,
 		"amount": r.Amount, "currency": r.Currency, "fraction": r.Fraction, "miniAppIconUrl": icon,
 	})
 }
 
-func toJS(v any) js.Value {
+// toJS converts what Emit and EmitError take.
+func toJS(v any) (safejs.Value, error) {
 	switch x := v.(type) {
-	case js.Value:
-		return x
 	case safejs.Value:
-		return safejs.Unsafe(x)
+		return x, nil
 	case bridge.Result:
-		return resultValue(x)
+		return resultValue(x), nil
 	}
-	return js.ValueOf(v)
+	out, err := safejs.ValueOf(v)
+	if err != nil {
+		return safejs.Undefined(), fmt.Errorf("bridgetest: cannot send a %T: %w", v, err)
+	}
+	return out, nil
 }
 
 // stringOf is v if it is a string, else "".
-func stringOf(v js.Value) string {
-	if v.Type() != js.TypeString {
-		return ""
-	}
-	return v.String()
-}
+func stringOf(v safejs.Value) string { return wasm.JS(v).Str() }
 
-func isObject(v js.Value) bool {
+func isObject(v safejs.Value) bool {
 	t := v.Type()
-	return t == js.TypeObject || t == js.TypeFunction
+	return t == safejs.TypeObject || t == safejs.TypeFunction
 }
 
-// call calls fn and reports what it threw instead of panicking. A value
-// that is not a function throws a TypeError, as in JS.
-func call(fn js.Value, args ...any) (ret, thrown js.Value, threw bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			threw = true
-			if e, ok := r.(js.Error); ok {
-				thrown = e.Value
-			} else {
-				thrown = js.Global().Get("TypeError").New(fmt.Sprint(r))
-			}
-		}
-	}()
-	if fn.Type() != js.TypeFunction {
-		panic(fmt.Sprintf("%s is not a function", fn.Type()))
+// get is v[key], undefined where reading it throws.
+func get(v safejs.Value, key string) safejs.Value { return wasm.Unwrap(wasm.JS(v).Get(key)) }
+
+// global is globalThis[name].
+func global(name string) safejs.Value { return get(safejs.Global(), name) }
+
+func typeError(message string) safejs.Value {
+	e, err := global("TypeError").New(message)
+	if err != nil {
+		return wasm.ValueOf(message)
 	}
-	return fn.Invoke(args...), js.Undefined(), false
+	return e
+}
+
+// call calls fn and reports what it threw. A value that is not a function
+// throws a TypeError, as in JS.
+func call(fn safejs.Value, args ...any) (ret, thrown safejs.Value, threw bool) {
+	if t := fn.Type(); t != safejs.TypeFunction {
+		return safejs.Undefined(), typeError(t.String() + " is not a function"), true
+	}
+	ret, err := fn.Invoke(args...)
+	if err != nil {
+		thrown, ok := wasm.Thrown(err)
+		if !ok {
+			thrown = typeError(err.Error())
+		}
+		return safejs.Undefined(), thrown, true
+	}
+	return ret, safejs.Undefined(), false
 }

@@ -5,7 +5,8 @@ package bridgetest_test
 import (
 	"context"
 	"fmt"
-	"syscall/js"
+
+	"github.com/hack-pad/safejs"
 
 	"github.com/goiap/goiap/bridge"
 	"github.com/goiap/goiap/bridge/bridgetest"
@@ -49,7 +50,7 @@ func Example_recovery() {
 	fmt.Println("buy:", bridge.CodeOf(err), "coins:", shop.Coins["ada"])
 
 	// The app fails getPendingOrders once.
-	sdk.Handle(bridgetest.GetPendingOrders, func([]js.Value) bridgetest.Answer {
+	sdk.Handle(bridgetest.GetPendingOrders, func([]safejs.Value) bridgetest.Answer {
 		sdk.Handle(bridgetest.GetPendingOrders, nil) // only this once
 		return bridgetest.Fail(bridge.ErrNetworkError, "offline", "")
 	})

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -34,29 +33,29 @@ type method struct {
 	gate wasm.Value // the app's minimum for it
 	// serve is the fake app's own answer, from the store, at a supported
 	// version; args are what the app received.
-	serve func(s *SDK, args []js.Value) Answer
+	serve func(s *SDK, args []safejs.Value) Answer
 }
 
 // The minimums from the SDK's doc comments (2.10.8). getSubscriptionInfo
 // documents none; the fake takes the subscription one, as apps without
 // subscriptions cannot know of subscription orders.
 var methods = map[string]*method{
-	GetProductItemList: {GetProductItemList, gate("5.219.0", "5.219.0"), func(s *SDK, _ []js.Value) Answer {
+	GetProductItemList: {GetProductItemList, gate("5.219.0", "5.219.0"), func(s *SDK, _ []safejs.Value) Answer {
 		return Resolve(s.productsAnswer())
 	}},
-	GetPendingOrders: {GetPendingOrders, gate("5.234.0", "5.231.0"), func(s *SDK, _ []js.Value) Answer {
+	GetPendingOrders: {GetPendingOrders, gate("5.234.0", "5.231.0"), func(s *SDK, _ []safejs.Value) Answer {
 		return Resolve(s.pendingAnswer())
 	}},
-	CompleteProductGrant: {CompleteProductGrant, gate("5.233.0", "5.233.0"), func(s *SDK, args []js.Value) Answer {
+	CompleteProductGrant: {CompleteProductGrant, gate("5.233.0", "5.233.0"), func(s *SDK, args []safejs.Value) Answer {
 		// true once the order is completed; false for an order the app
 		// does not know or that was refunded (the SDK types the answer
 		// Promise<boolean>).
 		return Resolve(s.complete(orderIDParam(args)))
 	}},
-	GetCompletedOrRefundedOrders: {GetCompletedOrRefundedOrders, gate("5.231.0", "5.231.0"), func(s *SDK, args []js.Value) Answer {
+	GetCompletedOrRefundedOrders: {GetCompletedOrRefundedOrders, gate("5.231.0", "5.231.0"), func(s *SDK, args []safejs.Value) Answer {
 		key := ""
-		if len(args) > 0 && isObject(args[0]) && args[0].Get("key").Type() == js.TypeString {
-			key = args[0].Get("key").String()
+		if len(args) > 0 {
+			key = wasm.JS(args[0]).Get("key").Str()
 		}
 		page, ok := s.ordersPage(key)
 		if !ok {
@@ -64,7 +63,7 @@ var methods = map[string]*method{
 		}
 		return Resolve(page)
 	}},
-	GetSubscriptionInfo: {GetSubscriptionInfo, gateSubscription, func(s *SDK, args []js.Value) Answer {
+	GetSubscriptionInfo: {GetSubscriptionInfo, gateSubscription, func(s *SDK, args []safejs.Value) Answer {
 		id := orderIDParam(args)
 		info, ok := s.subscriptionAnswer(id)
 		if !ok {
@@ -80,15 +79,11 @@ func gate(android, ios string) wasm.Value {
 
 // orderIDParam reads args[0].params.orderId, as completeProductGrant and
 // getSubscriptionInfo take it; "" when absent.
-func orderIDParam(args []js.Value) string {
-	if len(args) == 0 || !isObject(args[0]) {
+func orderIDParam(args []safejs.Value) string {
+	if len(args) == 0 {
 		return ""
 	}
-	p := args[0].Get("params")
-	if !isObject(p) || p.Get("orderId").Type() != js.TypeString {
-		return ""
-	}
-	return p.Get("orderId").String()
+	return wasm.JS(args[0]).Get("params").Get("orderId").Str()
 }
 
 func lookup(name, caller string) *method {
@@ -127,8 +122,8 @@ type Answer struct {
 // and the catalogue. It is the zero Answer.
 func Default() Answer { return Answer{} }
 
-// Resolve answers v: a js.Value or safejs.Value as it is, anything
-// js.ValueOf takes (map[string]any, []any, string, float64, bool, nil for
+// Resolve answers v: a safejs.Value as it is, anything js.ValueOf
+// takes (map[string]any, []any, string, float64, bool, nil for
 // null, …), or else v marshalled by encoding/json, so Go values with JSON
 // tags work, like the bridge package's types. A v none of these can convert
 // rejects the call with a TypeError.
@@ -162,14 +157,14 @@ func Never() Answer { return Answer{kind: answerNever} }
 // state across calls; return [Default] to let the fake answer as usual. A
 // Handler that panics rejects the call with the panic (wasm.Panics counts
 // it).
-type Handler func(args []js.Value) Answer
+type Handler func(args []safejs.Value) Answer
 
 // Handle makes h answer every call of the Promise method name (one of
 // GetProductItemList, GetPendingOrders, CompleteProductGrant,
 // GetCompletedOrRefundedOrders and GetSubscriptionInfo), before any version
 // gate; nil restores the fake's own answers. It panics on another name.
 //
-//	sdk.Handle(bridgetest.GetPendingOrders, func([]js.Value) bridgetest.Answer {
+//	sdk.Handle(bridgetest.GetPendingOrders, func([]safejs.Value) bridgetest.Answer {
 //		return bridgetest.Fail(bridge.ErrNetworkError, "offline", "")
 //	})
 func (s *SDK) Handle(name string, h Handler) {
@@ -186,7 +181,7 @@ func (s *SDK) Handle(name string, h Handler) {
 // Always is a Handler that gives every call the same answer:
 //
 //	sdk.Handle(bridgetest.GetProductItemList, bridgetest.Always(bridgetest.Never()))
-func Always(a Answer) Handler { return func([]js.Value) Answer { return a } }
+func Always(a Answer) Handler { return func([]safejs.Value) Answer { return a } }
 
 // SetBelowMinimum sets what a call of a Promise method answers below its
 // minimum version (when no Handler says otherwise): [Undefined] at first,
@@ -217,7 +212,7 @@ func (s *SDK) promiseMethod(m *method) wasm.Handler {
 	return func(args []safejs.Value) any {
 		posted, thrown, threw := postedArgs(args)
 		if threw { // JSON.stringify threw inside the SDK's Promise executor
-			return js.Global().Get("Promise").Call("reject", thrown)
+			return wasm.Rejected(rejection{thrown})
 		}
 		s.mu.Lock()
 		s.calls[m.name]++
@@ -234,13 +229,13 @@ func (s *SDK) promiseMethod(m *method) wasm.Handler {
 			return s.settle(a)
 		})
 		if err != nil { // the SDK is closed
-			return js.Undefined()
+			return safejs.Undefined()
 		}
 		return p
 	}
 }
 
-func (s *SDK) serve(m *method, args []js.Value) Answer {
+func (s *SDK) serve(m *method, args []safejs.Value) Answer {
 	if !s.supports(m.gate) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -250,10 +245,10 @@ func (s *SDK) serve(m *method, args []js.Value) Answer {
 }
 
 // rejection is a JS value a Promise of the fake rejects with.
-type rejection struct{ v js.Value }
+type rejection struct{ v safejs.Value }
 
 func (r rejection) Error() string         { return "rejected" }
-func (r rejection) JSValue() safejs.Value { return safejs.Safe(r.v) }
+func (r rejection) JSValue() safejs.Value { return r.v }
 
 // ErrUnanswered is the message of the Error with which Close rejects the
 // calls left unanswered ([Never], or below the minimum after
@@ -264,7 +259,7 @@ var ErrUnanswered = errors.New("bridgetest: the SDK was closed before the app an
 func (s *SDK) settle(a Answer) (any, error) {
 	switch a.kind {
 	case answerUndefined:
-		return js.Undefined(), nil
+		return safejs.Undefined(), nil
 	case answerNever:
 		<-s.ctx.Done()
 		return nil, ErrUnanswered
@@ -279,50 +274,47 @@ func (s *SDK) settle(a Answer) (any, error) {
 }
 
 // postedArgs is args after the SDK's JSON.stringify and the app's parse.
-func postedArgs(args []safejs.Value) (posted []js.Value, thrown js.Value, threw bool) {
-	arr := js.Global().Get("Array").New()
-	for _, a := range args {
-		arr.Call("push", safejs.Unsafe(a))
+func postedArgs(args []safejs.Value) (posted []safejs.Value, thrown safejs.Value, threw bool) {
+	arr := make([]any, len(args))
+	for i, a := range args {
+		arr[i] = a
 	}
-	jsonNS := js.Global().Get("JSON")
-	text, thrown, threw := call(jsonNS.Get("stringify"), arr)
+	jsonNS := global("JSON")
+	text, thrown, threw := call(get(jsonNS, "stringify"), wasm.ValueOf(arr))
 	if threw {
 		return nil, thrown, true
 	}
-	parsed := jsonNS.Call("parse", text)
-	posted = make([]js.Value, parsed.Length())
-	for i := range posted {
-		posted[i] = parsed.Index(i)
+	parsed, err := jsonNS.Call("parse", text)
+	if err != nil {
+		thrown, _ = wasm.Thrown(err)
+		return nil, thrown, true
 	}
-	return posted, js.Undefined(), false
+	p := wasm.JS(parsed)
+	posted = make([]safejs.Value, p.Len())
+	for i := range posted {
+		posted[i] = wasm.Unwrap(p.Index(i))
+	}
+	return posted, safejs.Undefined(), false
 }
 
 // toJSValue converts what Resolve and Reject take.
-func toJSValue(v any) (out js.Value, err error) {
+func toJSValue(v any) (safejs.Value, error) {
 	switch x := v.(type) {
-	case js.Value:
-		return x, nil
 	case safejs.Value:
-		return safejs.Unsafe(x), nil
+		return x, nil
 	case bridge.Result:
 		return resultValue(x), nil
 	}
-	if out, ok := valueOf(v); ok {
+	if out, err := safejs.ValueOf(v); err == nil {
 		return out, nil
 	}
 	text, merr := json.Marshal(v)
 	if merr != nil {
-		return js.Undefined(), fmt.Errorf("bridgetest: cannot answer a %T: %w", v, merr)
+		return safejs.Undefined(), fmt.Errorf("bridgetest: cannot answer a %T: %w", v, merr)
 	}
-	return js.Global().Get("JSON").Call("parse", string(text)), nil
-}
-
-// valueOf is js.ValueOf, false where it would panic.
-func valueOf(v any) (out js.Value, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return js.ValueOf(v), true
+	out, err := global("JSON").Call("parse", string(text))
+	if err != nil {
+		return safejs.Undefined(), fmt.Errorf("bridgetest: cannot answer a %T: %w", v, err)
+	}
+	return out, nil
 }

@@ -235,8 +235,8 @@ func TestBelowMinimum(t *testing.T) {
 func TestHandle(t *testing.T) {
 	sdk := newSDK(t)
 	sdk.AddPendingOrder("o-1", "coin_100")
-	var got []js.Value
-	sdk.Handle(bridgetest.CompleteProductGrant, func(args []js.Value) bridgetest.Answer {
+	var got []safejs.Value
+	sdk.Handle(bridgetest.CompleteProductGrant, func(args []safejs.Value) bridgetest.Answer {
 		got = args
 		return bridgetest.Default()
 	})
@@ -245,7 +245,7 @@ func TestHandle(t *testing.T) {
 	arg.Get("params").Set("at", js.Global().Get("Date").New(0))
 	assert.Equal(t, js.ValueOf(true), resolved(t, sdk, "completeProductGrant", arg, js.Undefined()), "Default falls through to the store")
 	require.Len(t, got, 2)
-	assert.JSONEq(t, `{"params":{"orderId":"o-1","at":"1970-01-01T00:00:00.000Z"}}`, jsJSON(got[0]), "the app gets a JSON copy")
+	assert.JSONEq(t, `{"params":{"orderId":"o-1","at":"1970-01-01T00:00:00.000Z"}}`, jsJSON(safejs.Unsafe(got[0])), "the app gets a JSON copy")
 	assert.True(t, got[1].IsNull(), "undefined in an array becomes null")
 
 	cyclic := js.Global().Get("Object").New()
@@ -270,6 +270,7 @@ func TestHandle(t *testing.T) {
 		{"resolve a struct", bridgetest.Resolve(page{Orders: []any{}, Note: "n"}), true, `{"hasNext":false,"orders":[],"note":"n"}`},
 		{"resolve a slice of bridge types", bridgetest.Resolve(map[string]any{"orders": []bridge.PendingOrder{{OrderID: "x"}}}), true, `{"orders":[{"orderId":"x","sku":"","paymentCompletedDate":""}]}`},
 		{"resolve null", bridgetest.Resolve(nil), true, `null`},
+		{"resolve a safejs.Value", bridgetest.Resolve(wasm.ValueOf("s")), true, `"s"`},
 		{"resolve a js.Value", bridgetest.Resolve(js.ValueOf("s")), true, `"s"`},
 		{"undefined", bridgetest.Undefined(), true, `undefined`},
 		{"fail", bridgetest.Fail(bridge.ErrNetworkError, "", "o-9"), false, `v instanceof Error && v.code === 'NETWORK_ERROR' && v.message === 'NETWORK_ERROR' && v.userInfo.orderId === 'o-9' && v.__isError`},
@@ -299,7 +300,7 @@ func TestHandle(t *testing.T) {
 	// A handler may keep state and block to answer later.
 	release := make(chan struct{})
 	var n atomic.Int32
-	sdk.Handle(bridgetest.GetPendingOrders, func([]js.Value) bridgetest.Answer {
+	sdk.Handle(bridgetest.GetPendingOrders, func([]safejs.Value) bridgetest.Answer {
 		if n.Add(1) == 1 {
 			<-release
 			return bridgetest.Fail(bridge.ErrNetworkError, "late", "")
@@ -332,7 +333,7 @@ func TestHandlerPanicRejects(t *testing.T) {
 	panics := wasm.Panics()
 	sdk := bridgetest.NewSDK()
 	defer sdk.Close()
-	sdk.Handle(bridgetest.GetPendingOrders, func([]js.Value) bridgetest.Answer { panic("handler bug") })
+	sdk.Handle(bridgetest.GetPendingOrders, func([]safejs.Value) bridgetest.Answer { panic("handler bug") })
 	s := callIAP(t, sdk, "getPendingOrders").wait(t)
 	require.False(t, s.ok)
 	assert.Contains(t, s.value.Get("message").String(), "handler bug")

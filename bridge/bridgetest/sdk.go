@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -52,8 +51,8 @@ var (
 // bridge.Client that uses it).
 type SDK struct {
 	cbs    *wasm.Callbacks
-	ns     js.Value
-	noop   js.Value
+	ns     safejs.Value
+	noop   safejs.Value
 	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
 	out    chan *Checkout
@@ -103,30 +102,32 @@ func NewSDK() *SDK {
 		products:   []bridge.Product{},
 		pageSize:   DefaultPageSize,
 	}
-	add := func(h wasm.Handler) js.Value {
-		cb, err := cbs.Add(h)
+	must := func(err error) {
 		if err != nil {
 			panic("bridgetest: " + err.Error())
 		}
-		return safejs.Unsafe(cb.Value)
 	}
-	object := js.Global().Get("Object")
+	add := func(h wasm.Handler) safejs.Value {
+		cb, err := cbs.Add(h)
+		must(err)
+		return cb.Value
+	}
 	s.noop = add(func([]safejs.Value) any { return nil })
-	iap := object.New()
-	iap.Set("createOneTimePurchaseOrder", add(s.createOneTimePurchaseOrder))
-	iap.Set("createSubscriptionPurchaseOrder", add(s.createSubscriptionPurchaseOrder))
+	iap := wasm.ValueOf(map[string]any{})
+	must(iap.Set("createOneTimePurchaseOrder", add(s.createOneTimePurchaseOrder)))
+	must(iap.Set("createSubscriptionPurchaseOrder", add(s.createSubscriptionPurchaseOrder)))
 	for name, m := range methods {
-		iap.Set(name, add(s.promiseMethod(m)))
+		must(iap.Set(name, add(s.promiseMethod(m))))
 	}
-	s.ns = object.New()
-	s.ns.Set("IAP", iap)
-	s.ns.Set("isMinVersionSupported", add(s.isMinVersionSupported))
+	s.ns = wasm.ValueOf(map[string]any{})
+	must(s.ns.Set("IAP", iap))
+	must(s.ns.Set("isMinVersionSupported", add(s.isMinVersionSupported)))
 	go s.pump()
 	return s
 }
 
 // Value is the namespace, for bridge.New.
-func (s *SDK) Value() safejs.Value { return safejs.Safe(s.ns) }
+func (s *SDK) Value() safejs.Value { return s.ns }
 
 // SetApp sets the SDK's constants: the Toss app version (like "5.240.0"),
 // the platform ("ios" or "android"; the SDK takes anything but "ios" for
@@ -245,12 +246,12 @@ func (s *SDK) createOneTimePurchaseOrder(args []safejs.Value) any {
 	}
 	legacy := !s.supports(gateGrantReport)
 	if len(args) == 0 {
-		return js.Undefined() // the SDK throws reading params
+		return safejs.Undefined() // the SDK throws reading params
 	}
 	params := wasm.JS(args[0])
 	options := params.Get("options")
 	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
-		return js.Undefined() // the SDK throws reading options.sku
+		return safejs.Undefined() // the SDK throws reading options.sku
 	}
 	sku := options.Get("sku")
 	if t := sku.Type(); t == wasm.TypeUndefined || t == wasm.TypeNull {
@@ -275,12 +276,12 @@ func (s *SDK) createSubscriptionPurchaseOrder(args []safejs.Value) any {
 		return s.noop
 	}
 	if len(args) == 0 {
-		return js.Undefined() // the SDK throws reading params
+		return safejs.Undefined() // the SDK throws reading params
 	}
 	params := wasm.JS(args[0])
 	options := params.Get("options")
 	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
-		return js.Undefined() // the SDK throws reading options.sku
+		return safejs.Undefined() // the SDK throws reading options.sku
 	}
 	s.mu.Lock()
 	s.subs++
@@ -302,7 +303,7 @@ func (s *SDK) createSubscriptionPurchaseOrder(args []safejs.Value) any {
 func (s *SDK) post(co *Checkout) any {
 	cleanup, err := s.cbs.Add(co.cleanup)
 	if err != nil {
-		return js.Undefined()
+		return safejs.Undefined()
 	}
 	s.mu.Lock()
 	s.posted++
@@ -316,4 +317,4 @@ func (s *SDK) post(co *Checkout) any {
 	return cleanup.Value
 }
 
-func raw(v wasm.Value) js.Value { return safejs.Unsafe(wasm.Unwrap(v)) }
+func raw(v wasm.Value) safejs.Value { return wasm.Unwrap(v) }

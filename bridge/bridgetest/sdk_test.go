@@ -286,6 +286,17 @@ func TestLegacyPath(t *testing.T) {
 	})
 }
 
+// Emit and EmitError refuse what js.ValueOf cannot take, and send nothing.
+func TestEmitUnconvertible(t *testing.T) {
+	sdk := newSDK(t)
+	p := open(t, sdk, map[string]any{"sku": "coin_100"}, "() => true")
+	co := next(t, sdk)
+	assert.ErrorContains(t, co.Emit(make(chan int)), "chan int")
+	assert.ErrorContains(t, co.EmitError(struct{}{}), "struct {}")
+	kinds, _ := p.entries()
+	assert.Empty(t, kinds)
+}
+
 func TestClose(t *testing.T) {
 	sdk := newSDK(t)
 	// Answers only after Close (a promise that never settled would keep the

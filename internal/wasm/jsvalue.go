@@ -3,6 +3,7 @@
 package wasm
 
 import (
+	"errors"
 	"sync"
 	"syscall/js"
 
@@ -215,4 +216,14 @@ func unsafeData(v any) any {
 		return s
 	}
 	return v
+}
+
+// Thrown is the JS value a safejs call threw, carried by the error it
+// returned; false when err carries none (it was not a JS exception).
+func Thrown(err error) (safejs.Value, bool) {
+	var je js.Error
+	if errors.As(err, &je) {
+		return safejs.Safe(je.Value), true
+	}
+	return safejs.Undefined(), false
 }

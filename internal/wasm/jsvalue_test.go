@@ -49,3 +49,14 @@ func TestPromiseWithResolvers(t *testing.T) {
 	assert.Equal(t, "no", jerr.Message)
 	assert.Equal(t, 0, c.Live(), "no executor handler was registered")
 }
+
+// Thrown finds what a safejs call threw, through safejs's wrapping.
+func TestThrown(t *testing.T) {
+	_, err := safejs.Safe(jsFunc("", "throw {code: 'X'}")).Invoke()
+	require.Error(t, err)
+	v, ok := wasm.Thrown(err)
+	require.True(t, ok)
+	assert.Equal(t, "X", wasm.JS(v).Get("code").Str())
+	_, ok = wasm.Thrown(errors.New("not thrown"))
+	assert.False(t, ok)
+}

@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"syscall/js"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -35,27 +34,65 @@ const DailyLimit = 2
 var errDailyLimit = errors.New("DAILY_LIMIT")
 
 func main() {
-	boot := js.Global().Get("miniapp")
-	client, err := bridge.New(safejs.Safe(boot.Get("sdk")))
-	if err != nil {
-		boot.Call("fail", jsError(err))
-		return
+	if err := run(); err != nil {
+		panic(err) // the page has no boot object to tell
 	}
-	s := &shop{client: client, grantURL: boot.Get("grantURL").String(), now: time.Now}
-	boot.Call("ready", js.ValueOf(map[string]any{
-		"buy": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			sku := args[0].String()
-			return promise(func(ctx context.Context) (any, error) { return s.buy(ctx, sku) })
-		}),
-		"boughtToday": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			sku := args[0].String()
-			return promise(func(ctx context.Context) (any, error) { return s.boughtToday(ctx, sku) })
-		}),
-		"recover": js.FuncOf(func(js.Value, []js.Value) any {
-			return promise(s.recover)
-		}),
-	}))
 	select {} // the program lives as long as the page
+}
+
+// run hands the page its functions, or tells it why not.
+func run() error {
+	boot, err := global("miniapp")
+	if err != nil {
+		return err
+	}
+	sdk, err := boot.Get("sdk")
+	if err != nil {
+		return err
+	}
+	client, err := bridge.New(sdk)
+	if err != nil {
+		_, err = boot.Call("fail", jsError(err))
+		return err
+	}
+	grantURL, err := boot.Get("grantURL")
+	if err != nil {
+		return err
+	}
+	url, err := grantURL.String()
+	if err != nil {
+		return err
+	}
+	s := &shop{client: client, grantURL: url, now: time.Now}
+	// byName answers a Promise of f's result for the sku JS passed.
+	byName := func(f func(ctx context.Context, sku string) (any, error)) (safejs.Value, error) {
+		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+			sku := ""
+			if len(args) > 0 {
+				sku, _ = args[0].String()
+			}
+			p, err := promise(func(ctx context.Context) (any, error) { return f(ctx, sku) })
+			if err != nil {
+				return jsError(err)
+			}
+			return p
+		})
+		return fn.Value(), err
+	}
+	buy, err := byName(s.buy)
+	if err != nil {
+		return err
+	}
+	bought, err := byName(func(ctx context.Context, sku string) (any, error) { return s.boughtToday(ctx, sku) })
+	if err != nil {
+		return err
+	}
+	rec, err := byName(func(ctx context.Context, _ string) (any, error) { return s.recover(ctx) })
+	if err != nil {
+		return err
+	}
+	_, err = boot.Call("ready", map[string]any{"buy": buy, "boughtToday": bought, "recover": rec})
+	return err
 }
 
 type shop struct {
@@ -115,21 +152,47 @@ func (s *shop) recover(ctx context.Context) (any, error) {
 // grant asks the partner server with the page's fetch, so the session
 // cookie goes along: granted only on a 2xx answer with "granted": true.
 func (s *shop) grant(ctx context.Context, orderID, sku string) (bool, error) {
-	body := js.Global().Get("JSON").Call("stringify", map[string]any{"orderId": orderID, "sku": sku})
-	resp, err := await(ctx, js.Global().Call("fetch", s.grantURL, map[string]any{
+	jsonNS, err := global("JSON")
+	if err != nil {
+		return false, err
+	}
+	body, err := jsonNS.Call("stringify", map[string]any{"orderId": orderID, "sku": sku})
+	if err != nil {
+		return false, err
+	}
+	fetching, err := safejs.Global().Call("fetch", s.grantURL, map[string]any{
 		"method": "POST", "body": body, "credentials": "same-origin",
 		"headers": map[string]any{"content-type": "application/json"},
-	}))
+	})
 	if err != nil {
 		return false, err
 	}
-	if !resp.Get("ok").Bool() {
-		return false, fmt.Errorf("grant: HTTP %d", resp.Get("status").Int())
-	}
-	answer, err := await(ctx, resp.Call("json"))
+	resp, err := await(ctx, fetching)
 	if err != nil {
 		return false, err
 	}
-	granted := answer.Get("granted")
-	return granted.Type() == js.TypeBoolean && granted.Bool(), nil
+	if ok, err := resp.Get("ok"); err != nil || !truthy(ok) {
+		status, _ := resp.Get("status")
+		code, _ := status.Int()
+		return false, fmt.Errorf("grant: HTTP %d", code)
+	}
+	parsing, err := resp.Call("json")
+	if err != nil {
+		return false, err
+	}
+	answer, err := await(ctx, parsing)
+	if err != nil {
+		return false, err
+	}
+	granted, err := answer.Get("granted")
+	if err != nil || granted.Type() != safejs.TypeBoolean {
+		return false, err
+	}
+	return granted.Bool()
+}
+
+// truthy is v as a JS condition sees it.
+func truthy(v safejs.Value) bool {
+	t, _ := v.Truthy()
+	return t
 }
