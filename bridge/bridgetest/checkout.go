@@ -238,10 +238,10 @@ func (co *Checkout) Fail(code bridge.Code, message, orderID string) error {
 // Emit sends a raw event, a safejs.Value or anything js.ValueOf takes (a
 // map[string]any, …), through the SDK: on the current path a purchased
 // event runs the grant as Purchased does (and returns its error), and
-// anything else goes to onEvent as it is. On the legacy path the event is the app's answer: the SDK calls
-// processProductGrant({orderId: event.orderId}) and then onEvent({type:
-// "success", data: event}). A value js.ValueOf
-// cannot take is an error (and nothing is sent).
+// anything else goes to onEvent as it is. On the legacy path the event is
+// the app's answer: the SDK calls processProductGrant({orderId:
+// event.orderId}) and then onEvent({type: "success", data: event}). A value
+// js.ValueOf cannot take is an error (and nothing is sent).
 func (co *Checkout) Emit(event any) error {
 	ev, err := toJS(event)
 	if err != nil {
@@ -266,28 +266,22 @@ func (co *Checkout) Emit(event any) error {
 }
 
 // EmitError sends a raw error payload, a safejs.Value or anything
-// js.ValueOf takes, through
-// the SDK to onError: as the SDK does, a payload with __isError becomes an
-// Error carrying its keys, and anything else (a plain object, a string,
-// undefined) passes as it is. On the legacy path it rejects the SDK's call.
-// A value js.ValueOf cannot take is an error (and nothing is sent).
+// js.ValueOf takes, through the SDK to onError: as the SDK does, a payload
+// with __isError becomes an Error carrying its keys, and anything else (a
+// plain object, a string, undefined) passes as it is. On the legacy path it
+// rejects the SDK's call. A value js.ValueOf cannot take is an error (and
+// nothing is sent).
 func (co *Checkout) EmitError(v any) error {
 	ev, err := toJS(v)
 	if err != nil {
 		return err
 	}
-	if co.legacy {
-		if err := co.check(true); err != nil {
-			return err
-		}
-		call(co.onError, deserializeError(ev))
-		return nil
-	}
 	return co.deliverError(ev)
 }
 
+// deliverError is an error to onError; on the legacy path it is the answer.
 func (co *Checkout) deliverError(v safejs.Value) error {
-	if err := co.check(false); err != nil {
+	if err := co.check(true); err != nil {
 		return err
 	}
 	call(co.onError, deserializeError(v))

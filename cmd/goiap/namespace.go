@@ -70,22 +70,14 @@ func (a *app) products(ctx context.Context, _ []safejs.Value) (any, error) {
 }
 
 func (a *app) pendingOrders(ctx context.Context, _ []safejs.Value) (any, error) {
-	os, err := a.client.PendingOrders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return wire(os), nil
+	return wired(a.client.PendingOrders(ctx))
 }
 
 // recover(callId) grants every pending order through the grant endpoint.
 func (a *app) recover(ctx context.Context, _ []safejs.Value) (any, error) {
-	r, err := a.client.Recover(ctx, func(ctx context.Context, o bridge.PendingOrder) (bool, error) {
+	return wired(a.client.Recover(ctx, func(ctx context.Context, o bridge.PendingOrder) (bool, error) {
 		return a.grants.grant(ctx, o.OrderID, o.SKU, "")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return wire(r), nil
+	}))
 }
 
 func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
@@ -93,11 +85,7 @@ func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.client.Orders(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return wire(page), nil
+	return wired(a.client.Orders(ctx, key))
 }
 
 func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, error) {
@@ -105,9 +93,5 @@ func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, e
 	if err != nil {
 		return nil, err
 	}
-	info, err := a.client.SubscriptionInfo(ctx, orderID)
-	if err != nil {
-		return nil, err
-	}
-	return wire(info), nil
+	return wired(a.client.SubscriptionInfo(ctx, orderID))
 }

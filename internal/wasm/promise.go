@@ -177,10 +177,8 @@ func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 			werr = err
 		}
 		if werr == nil {
-			if _, err := resolve.Invoke(v); err == nil {
+			if _, werr = resolve.Invoke(v); werr == nil {
 				return
-			} else {
-				werr = err
 			}
 		}
 		_, _ = reject.Invoke(ErrorValue(werr))
