@@ -93,14 +93,14 @@ type entry struct {
 }
 
 // NewCallbacks makes a router for one owner.
-func NewCallbacks() (*Callbacks, error) {
+func NewCallbacks() *Callbacks {
 	c := &Callbacks{handlers: map[uint32]entry{}, released: make(chan struct{})}
 	router.mu.Lock()
 	router.next++
 	c.owner = router.next
 	router.owners[c.owner] = c
 	router.mu.Unlock()
-	return c, nil
+	return c
 }
 
 func (c *Callbacks) dispatch(id uint32, args []safejs.Value) any {
