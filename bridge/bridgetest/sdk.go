@@ -223,10 +223,7 @@ func (s *SDK) current() app {
 }
 
 func (s *SDK) isMinVersionSupported(args []safejs.Value) any {
-	if len(args) == 0 {
-		return s.supports(wasm.Go(wasm.Missing))
-	}
-	return s.supports(wasm.JS(args[0]))
+	return s.supports(wasm.Arg(args, 0))
 }
 
 func (s *SDK) supports(gate wasm.Value) bool {

@@ -45,7 +45,7 @@ func main() {
 		syscall.Exit(2)
 	}
 	wasm.SetPromiseResolvers(wasm.Unwrap(boot.Get("withResolvers"))) // saves a JS→Go call per promise
-	newClient, _ := wasm.NewCallbacks().Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
+	newClient, _ := wasm.NewCallbacks().Add(func(args []safejs.Value) any { return newApp(wasm.Arg(args, 0)) })
 	_, _ = wasm.Unwrap(ready).Invoke(newClient.Value)
 	select {} // the program lives as long as the page
 }
@@ -63,8 +63,7 @@ type app struct {
 
 // newApp makes one client from the loader's options and answers its
 // functions as a JS object, or an Error.
-func newApp(opts safejs.Value) any {
-	o := wasm.JS(opts)
+func newApp(o wasm.Value) any {
 	timeout := time.Duration(o.Get("grantTimeoutMs").Num()) * time.Millisecond
 	client, err := bridge.New(wasm.Unwrap(o.Get("sdk")), bridge.WithGrantTimeout(timeout))
 	if err != nil {
@@ -104,19 +103,12 @@ func (a *app) exports() any {
 	return wasm.ValueOf(obj)
 }
 
-func arg(args []safejs.Value, i int) safejs.Value {
-	if i < len(args) {
-		return args[i]
-	}
-	return safejs.Undefined()
-}
-
 // async exports fn as a JS function (callId, ...args) → Promise. fn runs in
 // a goroutine, so the page's event loop never waits on Go; callId lets the
 // loader's AbortSignal cancel ctx.
 func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, error)) func(args []safejs.Value) any {
 	return func(args []safejs.Value) any {
-		callID, _ := arg(args, 0).Float()
+		callID := wasm.Arg(args, 0).Num()
 		rest := args[min(1, len(args)):]
 		ctx, done := a.calls.begin(callID)
 		p, err := a.promises.Promise(func() (any, error) {
@@ -137,7 +129,7 @@ func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, erro
 
 // buy(callId, sku) → the purchase result.
 func (a *app) buy(ctx context.Context, args []safejs.Value) (any, error) {
-	sku, err := skuArg(arg(args, 0))
+	sku, err := skuArg(wasm.Arg(args, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +143,7 @@ func (a *app) buy(ctx context.Context, args []safejs.Value) (any, error) {
 }
 
 func (a *app) cancel(args []safejs.Value) any {
-	id, _ := arg(args, 0).Float()
-	a.calls.cancel(id)
+	a.calls.cancel(wasm.Arg(args, 0).Num())
 	return nil
 }
 
