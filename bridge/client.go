@@ -66,6 +66,8 @@ func New(sdk safejs.Value, opts ...Option) (*Client, error) {
 		cbs:          wasm.NewCallbacks(),
 		grantTimeout: DefaultGrantTimeout,
 		gates:        map[gates.MinVersion]safejs.Value{},
+		grants:       map[string]*grantCall{},
+		granted:      map[string]bool{},
 	}
 	c.closedCtx, c.closeCalled = context.WithCancel(context.Background())
 	for _, o := range opts {

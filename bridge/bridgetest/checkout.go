@@ -146,8 +146,8 @@ func (co *Checkout) purchased(data safejs.Value) (bool, error) {
 			subscriptionID = get(data, "subscriptionId")
 		}
 	}
-	id := stringOf(orderID)
-	co.sdk.paid(id, co.sku, stringOf(subscriptionID), Pending) // the user paid
+	id := wasm.JS(orderID).Str()
+	co.sdk.paid(id, co.sku, wasm.JS(subscriptionID).Str(), Pending) // the user paid
 	g, err := co.callGrant(orderID, subscriptionID)
 	switch {
 	case err != nil:
@@ -303,7 +303,7 @@ func (co *Checkout) answer(response safejs.Value) (granted bool, err error) {
 		orderID = get(response, "orderId")
 	}
 	// The legacy app counts the order delivered once it answers.
-	co.sdk.paid(stringOf(orderID), co.sku, "", bridge.Completed)
+	co.sdk.paid(wasm.JS(orderID).Str(), co.sku, "", bridge.Completed)
 	g, err := co.callGrant(orderID, safejs.Undefined())
 	if err != nil {
 		return false, err
@@ -376,9 +376,6 @@ func toJS(v any) (safejs.Value, error) {
 	}
 	return out, nil
 }
-
-// stringOf is v if it is a string, else "".
-func stringOf(v safejs.Value) string { return wasm.JS(v).Str() }
 
 func isObject(v safejs.Value) bool {
 	t := v.Type()

@@ -208,14 +208,12 @@ func (c *Callbacks) Live() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
-	for _, e := range c.handlers {
-		if e.pair == 0 {
-			n += 2
-		} else {
+	for id, e := range c.handlers {
+		if e.pair == 0 || id < e.pair { // a pair is retired whole: count its first id
 			n++
 		}
 	}
-	return n / 2
+	return n
 }
 
 // Dropped is how many JS calls arrived for handlers already gone: events
