@@ -216,18 +216,15 @@ func (s *SDK) pump() {
 	}
 }
 
-func (s *SDK) current() app {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.app
-}
-
 func (s *SDK) isMinVersionSupported(args []safejs.Value) any {
 	return s.supports(wasm.Arg(args, 0))
 }
 
 func (s *SDK) supports(gate wasm.Value) bool {
-	ok, err := minVersionSupported(s.current(), gate)
+	s.mu.Lock()
+	app := s.app
+	s.mu.Unlock()
+	ok, err := minVersionSupported(app, gate)
 	return ok && err == nil // where the SDK throws, the fake says false
 }
 

@@ -163,7 +163,12 @@ func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 	c.promises++ // Close waits for it: an answer owed to JS is never dropped
 	c.mu.Unlock()
 	go func() {
-		defer c.settledPromise()
+		defer func() {
+			c.mu.Lock()
+			c.promises--
+			c.releaseIfDoneLocked()
+			c.mu.Unlock()
+		}()
 		var v any
 		var werr error
 		if err := Catch(func() { v, werr = work() }); err != nil {
@@ -177,11 +182,4 @@ func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 		_, _ = reject.Invoke(ErrorValue(werr))
 	}()
 	return safejs.Safe(p), nil
-}
-
-func (c *Callbacks) settledPromise() {
-	c.mu.Lock()
-	c.promises--
-	c.releaseIfDoneLocked()
-	c.mu.Unlock()
 }
