@@ -52,6 +52,24 @@ func (c *Client) call(ctx context.Context, name string, min gates.MinVersion, ar
 	return got, nil
 }
 
+// callDecode is call, then decode of the answer, which is ErrInvalidResponse
+// when it has the wrong shape. Its errors name orderID, when not "".
+func callDecode[T any](ctx context.Context, c *Client, name string, min gates.MinVersion, orderID string, decode func(wasm.Value) (T, error), args ...any) (T, error) {
+	var zero T
+	v, err := c.call(ctx, name, min, args...)
+	if err == nil {
+		out, derr := decode(v)
+		if derr == nil {
+			return out, nil
+		}
+		err = invalid(name, derr)
+	}
+	if orderID != "" {
+		err.OrderID = orderID
+	}
+	return zero, err
+}
+
 // await is cbs.Await under ctx, ended early by Close too (its error is
 // then the context's, which cancelled reads as ErrClosed).
 func (c *Client) await(ctx context.Context, p safejs.Value) (safejs.Value, error) {

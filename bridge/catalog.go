@@ -12,29 +12,13 @@ import (
 
 // Products lists what can be bought (getProductItemList).
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
-	v, err := c.call(ctx, "getProductItemList", gates.ProductList)
-	if err != nil {
-		return nil, err
-	}
-	p, derr := decodeProducts(v)
-	if derr != nil {
-		return nil, invalid("getProductItemList", derr)
-	}
-	return p, nil
+	return callDecode(ctx, c, "getProductItemList", gates.ProductList, "", decodeProducts)
 }
 
 // PendingOrders lists orders paid for and not yet reported granted
 // (getPendingOrders). Recover grants them.
 func (c *Client) PendingOrders(ctx context.Context) ([]PendingOrder, error) {
-	v, err := c.call(ctx, "getPendingOrders", gates.PendingOrders)
-	if err != nil {
-		return nil, err
-	}
-	o, derr := decodePendingOrders(v)
-	if derr != nil {
-		return nil, invalid("getPendingOrders", derr)
-	}
-	return o, nil
+	return callDecode(ctx, c, "getPendingOrders", gates.PendingOrders, "", decodePendingOrders)
 }
 
 // CompleteProductGrant tells the app an order was granted, which takes it
@@ -63,15 +47,7 @@ func (c *Client) Orders(ctx context.Context, key string) (OrdersPage, error) {
 	if key != "" {
 		args = append(args, map[string]any{"key": key})
 	}
-	v, err := c.call(ctx, "getCompletedOrRefundedOrders", gates.CompletedOrRefundedOrders, args...)
-	if err != nil {
-		return OrdersPage{}, err
-	}
-	p, derr := decodeOrdersPage(v)
-	if derr != nil {
-		return OrdersPage{}, invalid("getCompletedOrRefundedOrders", derr)
-	}
-	return p, nil
+	return callDecode(ctx, c, "getCompletedOrRefundedOrders", gates.CompletedOrRefundedOrders, "", decodeOrdersPage, args...)
 }
 
 // AllOrders iterates over every completed or refunded order, following
@@ -112,16 +88,6 @@ func (c *Client) SubscriptionInfo(ctx context.Context, orderID string) (Subscrip
 	if orderID == "" {
 		return SubscriptionInfo{}, newError(ErrInvalidResponse, "no order id given", "", nil)
 	}
-	v, err := c.call(ctx, "getSubscriptionInfo", gates.Subscription, map[string]any{"params": map[string]any{"orderId": orderID}})
-	if err != nil {
-		err.OrderID = orderID
-		return SubscriptionInfo{}, err
-	}
-	info, derr := decodeSubscriptionInfo(v)
-	if derr != nil {
-		e := invalid("getSubscriptionInfo", derr)
-		e.OrderID = orderID
-		return SubscriptionInfo{}, e
-	}
-	return info, nil
+	params := map[string]any{"params": map[string]any{"orderId": orderID}}
+	return callDecode(ctx, c, "getSubscriptionInfo", gates.Subscription, orderID, decodeSubscriptionInfo, params)
 }

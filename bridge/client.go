@@ -60,16 +60,14 @@ type Client struct {
 // `import * as sdk from '@apps-in-toss/web-framework'` gives). A namespace
 // without IAP is accepted; its calls fail with ErrSDKUnavailable.
 func New(sdk safejs.Value, opts ...Option) (*Client, error) {
-	cbs, err := wasm.NewCallbacks()
-	if err != nil {
-		return nil, newError(ErrSDKUnavailable, "cannot make JS callbacks", "", err)
-	}
 	c := &Client{
 		iap:          wasm.Go(wasm.Missing),
 		isMin:        wasm.Go(wasm.Missing),
-		cbs:          cbs,
+		cbs:          wasm.NewCallbacks(),
 		grantTimeout: DefaultGrantTimeout,
 		gates:        map[gates.MinVersion]safejs.Value{},
+		grants:       map[string]*grantCall{},
+		granted:      map[string]bool{},
 	}
 	c.closedCtx, c.closeCalled = context.WithCancel(context.Background())
 	for _, o := range opts {

@@ -82,15 +82,12 @@ func errorFromJS(v wasm.Value, orderID string) *Error {
 			e.Message = "the app reported unknown code " + je.Code
 		}
 	}
-	if e.Message == "" {
-		e.Message = defaultMessage(e.Code, je.Shape)
+	switch {
+	case e.Message != "":
+	case e.Code == ErrUnknown:
+		e.Message = "the app failed without a code (" + je.Shape.String() + ")"
+	default:
+		e.Message = "the app reported " + string(e.Code)
 	}
 	return e
-}
-
-func defaultMessage(c Code, shape wasm.Type) string {
-	if c == ErrUnknown {
-		return "the app failed without a code (" + shape.String() + ")"
-	}
-	return "the app reported " + string(c)
 }

@@ -144,10 +144,7 @@ func (f *flow) onGrant(args []safejs.Value) (answer any) {
 			answer = false
 		}
 	}()
-	var arg wasm.Value = wasm.Go(wasm.Missing)
-	if len(args) > 0 {
-		arg = wasm.JS(args[0])
-	}
+	arg := wasm.Arg(args, 0)
 	orderID := arg.Get("orderId").Str()
 	subscriptionID := arg.Get("subscriptionId").Str()
 	if orderID == "" {
@@ -251,11 +248,7 @@ func (f *flow) onError(args []safejs.Value) any {
 	if f.legacy {
 		defer f.c.cbs.Remove(f.grantID)
 	}
-	var v wasm.Value = wasm.Go(wasm.Missing)
-	if len(args) > 0 {
-		v = wasm.JS(args[0])
-	}
-	f.settle(nil, errorFromJS(v, f.knownOrderID()))
+	f.settle(nil, errorFromJS(wasm.Arg(args, 0), f.knownOrderID()))
 	return nil
 }
 

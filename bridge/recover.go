@@ -164,13 +164,14 @@ func (c *Client) grantRunning(orderID string) bool {
 
 // startGrant registers a grant for orderID and returns run, which the caller
 // must call (in a goroutine of its choice) when it is not nil; the grant is
-// counted in Stats until it ends. This is so that one client asks the partner about an order once
-// at a time and never again after a yes: while a grant of the order runs (a
-// purchase's or a recovery's) a second one joins it, and an order a grant
-// of this client answered true is answered true at once. The app may still
-// list such an order pending (it had not taken the purchase's grant report
-// yet, it gave up waiting for it, or completeProductGrant failed). So the
-// partner is asked again only after it refused or failed.
+// counted in Stats until it ends. This is so that one client asks the
+// partner about an order once at a time and never again after a yes: while
+// a grant of the order runs (a purchase's or a recovery's) a second one
+// joins it, and an order a grant of this client answered true is answered
+// true at once. The app may still list such an order pending (it had not
+// taken the purchase's grant report yet, it gave up waiting for it, or
+// completeProductGrant failed). So the partner is asked again only after it
+// refused or failed.
 func (c *Client) startGrant(orderID string, grant func() bool) (g *grantCall, run func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -183,9 +184,6 @@ func (c *Client) startGrant(orderID string, grant func() bool) (g *grantCall, ru
 		close(g.done)
 		return g, nil
 	}
-	if c.grants == nil {
-		c.grants = map[string]*grantCall{}
-	}
 	c.grants[orderID] = g
 	c.running.Add(1)
 	return g, func() {
@@ -193,9 +191,6 @@ func (c *Client) startGrant(orderID string, grant func() bool) (g *grantCall, ru
 		c.mu.Lock()
 		delete(c.grants, orderID)
 		if ok {
-			if c.granted == nil {
-				c.granted = map[string]bool{}
-			}
 			c.granted[orderID] = true
 		}
 		c.mu.Unlock()

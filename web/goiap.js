@@ -20,7 +20,6 @@ const DEFAULTS = { grantURL: '/api/grant', grantTimeoutMs: 25000 };
 let runtime; // the Go class from wasm_exec.js, loaded once
 const modules = new Map(); // compiled main.wasm by URL, so a second load() skips compiling
 let started; // the page's Go program, once started: a promise of its newClient
-let bootSeq = 0;
 
 // Promise.withResolvers for engines without it (Node 20): Go makes its
 // promises with it, which saves a JS→Go call per promise.
@@ -111,11 +110,10 @@ function program(module) {
   started ??= (async () => {
     const Go = await goRuntime();
     const go = new Go();
-    const key = `__goiap_boot_${++bootSeq}`;
+    const key = '__goiap_boot'; // one program at a time: started is reset once it exits
     const instance = await WebAssembly.instantiate(module, go.importObject);
     return new Promise((resolve, reject) => {
       globalThis[key] = { withResolvers, ready: (newClient) => { delete globalThis[key]; resolve(newClient); } };
-      go.argv = ['main.wasm', key];
       go.env = { GOIAP_BOOT: key }; // cmd/goiap reads it: os.Args would link package os
       go.run(instance).then(() => {
         delete globalThis[key];

@@ -146,8 +146,8 @@ func (co *Checkout) purchased(data safejs.Value) (bool, error) {
 			subscriptionID = get(data, "subscriptionId")
 		}
 	}
-	id := stringOf(orderID)
-	co.sdk.paid(id, co.sku, stringOf(subscriptionID), Pending) // the user paid
+	id := wasm.JS(orderID).Str()
+	co.sdk.paid(id, co.sku, wasm.JS(subscriptionID).Str(), Pending) // the user paid
 	g, err := co.callGrant(orderID, subscriptionID)
 	switch {
 	case err != nil:
@@ -238,10 +238,10 @@ func (co *Checkout) Fail(code bridge.Code, message, orderID string) error {
 // Emit sends a raw event, a safejs.Value or anything js.ValueOf takes (a
 // map[string]any, …), through the SDK: on the current path a purchased
 // event runs the grant as Purchased does (and returns its error), and
-// anything else goes to onEvent as it is. On the legacy path the event is the app's answer: the SDK calls
-// processProductGrant({orderId: event.orderId}) and then onEvent({type:
-// "success", data: event}). A value js.ValueOf
-// cannot take is an error (and nothing is sent).
+// anything else goes to onEvent as it is. On the legacy path the event is
+// the app's answer: the SDK calls processProductGrant({orderId:
+// event.orderId}) and then onEvent({type: "success", data: event}). A value
+// js.ValueOf cannot take is an error (and nothing is sent).
 func (co *Checkout) Emit(event any) error {
 	ev, err := toJS(event)
 	if err != nil {
@@ -266,28 +266,22 @@ func (co *Checkout) Emit(event any) error {
 }
 
 // EmitError sends a raw error payload, a safejs.Value or anything
-// js.ValueOf takes, through
-// the SDK to onError: as the SDK does, a payload with __isError becomes an
-// Error carrying its keys, and anything else (a plain object, a string,
-// undefined) passes as it is. On the legacy path it rejects the SDK's call.
-// A value js.ValueOf cannot take is an error (and nothing is sent).
+// js.ValueOf takes, through the SDK to onError: as the SDK does, a payload
+// with __isError becomes an Error carrying its keys, and anything else (a
+// plain object, a string, undefined) passes as it is. On the legacy path it
+// rejects the SDK's call. A value js.ValueOf cannot take is an error (and
+// nothing is sent).
 func (co *Checkout) EmitError(v any) error {
 	ev, err := toJS(v)
 	if err != nil {
 		return err
 	}
-	if co.legacy {
-		if err := co.check(true); err != nil {
-			return err
-		}
-		call(co.onError, deserializeError(ev))
-		return nil
-	}
 	return co.deliverError(ev)
 }
 
+// deliverError is an error to onError; on the legacy path it is the answer.
 func (co *Checkout) deliverError(v safejs.Value) error {
-	if err := co.check(false); err != nil {
+	if err := co.check(true); err != nil {
 		return err
 	}
 	call(co.onError, deserializeError(v))
@@ -309,7 +303,7 @@ func (co *Checkout) answer(response safejs.Value) (granted bool, err error) {
 		orderID = get(response, "orderId")
 	}
 	// The legacy app counts the order delivered once it answers.
-	co.sdk.paid(stringOf(orderID), co.sku, "", bridge.Completed)
+	co.sdk.paid(wasm.JS(orderID).Str(), co.sku, "", bridge.Completed)
 	g, err := co.callGrant(orderID, safejs.Undefined())
 	if err != nil {
 		return false, err
@@ -382,9 +376,6 @@ func toJS(v any) (safejs.Value, error) {
 	}
 	return out, nil
 }
-
-// stringOf is v if it is a string, else "".
-func stringOf(v safejs.Value) string { return wasm.JS(v).Str() }
 
 func isObject(v safejs.Value) bool {
 	t := v.Type()

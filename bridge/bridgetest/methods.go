@@ -53,10 +53,7 @@ var methods = map[string]*method{
 		return Resolve(s.complete(orderIDParam(args)))
 	}},
 	GetCompletedOrRefundedOrders: {GetCompletedOrRefundedOrders, gate("5.231.0", "5.231.0"), func(s *SDK, args []safejs.Value) Answer {
-		key := ""
-		if len(args) > 0 {
-			key = wasm.JS(args[0]).Get("key").Str()
-		}
+		key := wasm.Arg(args, 0).Get("key").Str()
 		page, ok := s.ordersPage(key)
 		if !ok {
 			return Fail(bridge.ErrInternalError, "unknown page key "+key, "")
@@ -80,10 +77,7 @@ func gate(android, ios string) wasm.Value {
 // orderIDParam reads args[0].params.orderId, as completeProductGrant and
 // getSubscriptionInfo take it; "" when absent.
 func orderIDParam(args []safejs.Value) string {
-	if len(args) == 0 {
-		return ""
-	}
-	return wasm.JS(args[0]).Get("params").Get("orderId").Str()
+	return wasm.Arg(args, 0).Get("params").Get("orderId").Str()
 }
 
 func lookup(name, caller string) *method {

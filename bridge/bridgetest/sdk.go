@@ -82,10 +82,7 @@ type SDK struct {
 // Its catalogue and order store start empty. It panics if Go cannot make JS
 // functions, which happens only while the program exits.
 func NewSDK() *SDK {
-	cbs, err := wasm.NewCallbacks()
-	if err != nil {
-		panic("bridgetest: " + err.Error())
-	}
+	cbs := wasm.NewCallbacks()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &SDK{
 		cbs:    cbs,
@@ -219,24 +216,16 @@ func (s *SDK) pump() {
 	}
 }
 
-func (s *SDK) current() app {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.app
-}
-
 func (s *SDK) isMinVersionSupported(args []safejs.Value) any {
-	var min wasm.Value = wasm.Go(wasm.Missing)
-	if len(args) > 0 {
-		min = wasm.JS(args[0])
-	}
-	ok, err := minVersionSupported(s.current(), min)
-	return ok && err == nil // where the SDK throws, the fake says false
+	return s.supports(wasm.Arg(args, 0))
 }
 
 func (s *SDK) supports(gate wasm.Value) bool {
-	ok, err := minVersionSupported(s.current(), gate)
-	return ok && err == nil
+	s.mu.Lock()
+	app := s.app
+	s.mu.Unlock()
+	ok, err := minVersionSupported(app, gate)
+	return ok && err == nil // where the SDK throws, the fake says false
 }
 
 // createOneTimePurchaseOrder is the SDK's IAP.createOneTimePurchaseOrder.
@@ -245,13 +234,9 @@ func (s *SDK) createOneTimePurchaseOrder(args []safejs.Value) any {
 		return s.noop
 	}
 	legacy := !s.supports(gateGrantReport)
-	if len(args) == 0 {
-		return safejs.Undefined() // the SDK throws reading params
-	}
-	params := wasm.JS(args[0])
-	options := params.Get("options")
-	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
-		return safejs.Undefined() // the SDK throws reading options.sku
+	params, options, ok := checkoutParams(args)
+	if !ok {
+		return safejs.Undefined() // the SDK throws
 	}
 	sku := options.Get("sku")
 	if t := sku.Type(); t == wasm.TypeUndefined || t == wasm.TypeNull {
@@ -261,9 +246,9 @@ func (s *SDK) createOneTimePurchaseOrder(args []safejs.Value) any {
 		sdk:     s,
 		sku:     sku.Str(),
 		legacy:  legacy,
-		grant:   raw(options.Get("processProductGrant")),
-		onEvent: raw(params.Get("onEvent")),
-		onError: raw(params.Get("onError")),
+		grant:   wasm.Unwrap(options.Get("processProductGrant")),
+		onEvent: wasm.Unwrap(params.Get("onEvent")),
+		onError: wasm.Unwrap(params.Get("onError")),
 	})
 }
 
@@ -275,13 +260,9 @@ func (s *SDK) createSubscriptionPurchaseOrder(args []safejs.Value) any {
 	if !s.supports(gateSubscription) {
 		return s.noop
 	}
-	if len(args) == 0 {
-		return safejs.Undefined() // the SDK throws reading params
-	}
-	params := wasm.JS(args[0])
-	options := params.Get("options")
-	if t := options.Type(); t != wasm.TypeObject && t != wasm.TypeFunction {
-		return safejs.Undefined() // the SDK throws reading options.sku
+	params, options, ok := checkoutParams(args)
+	if !ok {
+		return safejs.Undefined() // the SDK throws
 	}
 	s.mu.Lock()
 	s.subs++
@@ -293,10 +274,23 @@ func (s *SDK) createSubscriptionPurchaseOrder(args []safejs.Value) any {
 		subscription:   true,
 		offerID:        options.Get("offerId").Str(), // the SDK sends offerId ?? null
 		subscriptionID: id,
-		grant:          raw(options.Get("processProductGrant")),
-		onEvent:        raw(params.Get("onEvent")),
-		onError:        raw(params.Get("onError")),
+		grant:          wasm.Unwrap(options.Get("processProductGrant")),
+		onEvent:        wasm.Unwrap(params.Get("onEvent")),
+		onError:        wasm.Unwrap(params.Get("onError")),
 	})
+}
+
+// checkoutParams reads a checkout function's params and params.options;
+// ok is false where the SDK throws reading them (no params, or options not
+// an object).
+func checkoutParams(args []safejs.Value) (params, options wasm.Value, ok bool) {
+	if len(args) == 0 {
+		return nil, nil, false
+	}
+	params = wasm.JS(args[0])
+	options = params.Get("options")
+	t := options.Type()
+	return params, options, t == wasm.TypeObject || t == wasm.TypeFunction
 }
 
 // post hands co to the app (Checkouts) and returns its cleanup.
@@ -316,5 +310,3 @@ func (s *SDK) post(co *Checkout) any {
 	}
 	return cleanup.Value
 }
-
-func raw(v wasm.Value) safejs.Value { return wasm.Unwrap(v) }

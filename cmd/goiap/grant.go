@@ -26,13 +26,6 @@ type granter struct {
 	await *wasm.Callbacks
 }
 
-// oneTime is the bridge.GrantFunc for one SKU.
-func (g *granter) oneTime(sku string) func(ctx context.Context, orderID string) (bool, error) {
-	return func(ctx context.Context, orderID string) (bool, error) {
-		return g.grant(ctx, orderID, sku, "")
-	}
-}
-
 func (g *granter) grant(ctx context.Context, orderID, sku, subscriptionID string) (bool, error) {
 	body := `{"orderId":` + jsonString(orderID) + `,"sku":` + jsonString(sku)
 	if subscriptionID != "" {

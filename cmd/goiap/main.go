@@ -2,10 +2,10 @@
 
 // Command goiap is the program built to web/main.wasm: one Go program per
 // page, started once by the loader (web/goiap.js) and running as long as the
-// page. It hands the loader a constructor, newClient(opts), through the
-// global the loader names in argv; each call makes an independent client
-// over opts.sdk and answers the object of functions the loader's Client
-// calls: buy, subscribe, products, pendingOrders, recover, orders and
+// page. It hands the loader a constructor, newClient(opts), through the boot
+// object the loader names in GOIAP_BOOT; each call makes an independent
+// client over opts.sdk and answers the object of functions the loader's
+// Client calls: buy, subscribe, products, pendingOrders, recover, orders and
 // subscriptionInfo take the loader's call id first and return a Promise of
 // the shapes in web/wire.gen.d.ts (generated from package bridge);
 // cancel(callId) serves the AbortSignal; stats(), memStats() (diagnostics)
@@ -45,11 +45,7 @@ func main() {
 		syscall.Exit(2)
 	}
 	wasm.SetPromiseResolvers(wasm.Unwrap(boot.Get("withResolvers"))) // saves a JS→Go call per promise
-	ctors, err := wasm.NewCallbacks()
-	if err != nil {
-		syscall.Exit(1)
-	}
-	newClient, _ := ctors.Add(func(args []safejs.Value) any { return newApp(arg(args, 0)) })
+	newClient, _ := wasm.NewCallbacks().Add(func(args []safejs.Value) any { return newApp(wasm.Arg(args, 0)) })
 	_, _ = wasm.Unwrap(ready).Invoke(newClient.Value)
 	select {} // the program lives as long as the page
 }
@@ -67,18 +63,16 @@ type app struct {
 
 // newApp makes one client from the loader's options and answers its
 // functions as a JS object, or an Error.
-func newApp(opts safejs.Value) any {
-	o := wasm.JS(opts)
+func newApp(o wasm.Value) any {
 	timeout := time.Duration(o.Get("grantTimeoutMs").Num()) * time.Millisecond
 	client, err := bridge.New(wasm.Unwrap(o.Get("sdk")), bridge.WithGrantTimeout(timeout))
 	if err != nil {
 		return wasm.ErrorValue(err)
 	}
-	promises, _ := wasm.NewCallbacks()
-	exported, _ := wasm.NewCallbacks()
+	promises := wasm.NewCallbacks()
 	a := &app{
 		client:   client,
-		exported: exported,
+		exported: wasm.NewCallbacks(),
 		promises: promises,
 		grants:   &granter{url: o.Get("grantURL").Str(), fetch: wasm.Unwrap(o.Get("fetch")), await: promises},
 		calls:    newCallTable(),
@@ -109,23 +103,13 @@ func (a *app) exports() any {
 	return wasm.ValueOf(obj)
 }
 
-func arg(args []safejs.Value, i int) safejs.Value {
-	if i < len(args) {
-		return args[i]
-	}
-	return safejs.Undefined()
-}
-
 // async exports fn as a JS function (callId, ...args) → Promise. fn runs in
 // a goroutine, so the page's event loop never waits on Go; callId lets the
 // loader's AbortSignal cancel ctx.
 func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, error)) func(args []safejs.Value) any {
 	return func(args []safejs.Value) any {
-		callID, _ := arg(args, 0).Float()
-		rest := []safejs.Value{}
-		if len(args) > 1 {
-			rest = args[1:]
-		}
+		callID := wasm.Arg(args, 0).Num()
+		rest := args[min(1, len(args)):]
 		ctx, done := a.calls.begin(callID)
 		p, err := a.promises.Promise(func() (any, error) {
 			defer done()
@@ -145,11 +129,13 @@ func (a *app) async(fn func(ctx context.Context, args []safejs.Value) (any, erro
 
 // buy(callId, sku) → the purchase result.
 func (a *app) buy(ctx context.Context, args []safejs.Value) (any, error) {
-	sku, err := skuArg(arg(args, 0))
+	sku, err := skuArg(wasm.Arg(args, 0))
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.client.Purchase(ctx, sku, a.grants.oneTime(sku))
+	res, err := a.client.Purchase(ctx, sku, func(ctx context.Context, orderID string) (bool, error) {
+		return a.grants.grant(ctx, orderID, sku, "")
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +143,7 @@ func (a *app) buy(ctx context.Context, args []safejs.Value) (any, error) {
 }
 
 func (a *app) cancel(args []safejs.Value) any {
-	id, _ := arg(args, 0).Float()
-	a.calls.cancel(id)
+	a.calls.cancel(wasm.Arg(args, 0).Num())
 	return nil
 }
 

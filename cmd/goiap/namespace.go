@@ -14,24 +14,21 @@ import (
 // The JS-facing forms of the rest of the IAP namespace: each decodes its
 // arguments, calls the bridge, and turns the answer into plain JS data.
 
-func skuArg(v safejs.Value) (string, error) {
-	// wasm.JS, not v.Type(): syscall/js panics on a BigInt.
-	if t := wasm.JS(v).Type(); t != wasm.TypeString {
+func skuArg(v wasm.Value) (string, error) {
+	if t := v.Type(); t != wasm.TypeString {
 		return "", &bridge.Error{Code: bridge.ErrInvalidSKU, Message: "the SKU must be a string, got " + t.String()}
 	}
-	s, _ := v.String()
-	return s, nil
+	return v.Str(), nil
 }
 
 // optString reads an optional string argument: undefined and null are "".
-func optString(v safejs.Value, what string) (string, error) {
-	t := wasm.JS(v).Type()
+func optString(v wasm.Value, what string) (string, error) {
+	t := v.Type()
 	switch t {
 	case wasm.TypeUndefined, wasm.TypeNull:
 		return "", nil
 	case wasm.TypeString:
-		s, _ := v.String()
-		return s, nil
+		return v.Str(), nil
 	}
 	return "", &bridge.Error{Code: bridge.ErrInvalidResponse, Message: what + " must be a string, got " + t.String()}
 }
@@ -39,11 +36,11 @@ func optString(v safejs.Value, what string) (string, error) {
 // subscribe(callId, sku, offerId) → the purchase result; the grant body
 // carries subscriptionId.
 func (a *app) subscribe(ctx context.Context, args []safejs.Value) (any, error) {
-	sku, err := skuArg(arg(args, 0))
+	sku, err := skuArg(wasm.Arg(args, 0))
 	if err != nil {
 		return nil, err
 	}
-	offer, err := optString(arg(args, 1), "offerId")
+	offer, err := optString(wasm.Arg(args, 1), "offerId")
 	if err != nil {
 		return nil, err
 	}
@@ -70,44 +67,28 @@ func (a *app) products(ctx context.Context, _ []safejs.Value) (any, error) {
 }
 
 func (a *app) pendingOrders(ctx context.Context, _ []safejs.Value) (any, error) {
-	os, err := a.client.PendingOrders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return wire(os), nil
+	return wired(a.client.PendingOrders(ctx))
 }
 
 // recover(callId) grants every pending order through the grant endpoint.
 func (a *app) recover(ctx context.Context, _ []safejs.Value) (any, error) {
-	r, err := a.client.Recover(ctx, func(ctx context.Context, o bridge.PendingOrder) (bool, error) {
+	return wired(a.client.Recover(ctx, func(ctx context.Context, o bridge.PendingOrder) (bool, error) {
 		return a.grants.grant(ctx, o.OrderID, o.SKU, "")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return wire(r), nil
+	}))
 }
 
 func (a *app) orders(ctx context.Context, args []safejs.Value) (any, error) {
-	key, err := optString(arg(args, 0), "key")
+	key, err := optString(wasm.Arg(args, 0), "key")
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.client.Orders(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return wire(page), nil
+	return wired(a.client.Orders(ctx, key))
 }
 
 func (a *app) subscriptionInfo(ctx context.Context, args []safejs.Value) (any, error) {
-	orderID, err := optString(arg(args, 0), "orderId")
+	orderID, err := optString(wasm.Arg(args, 0), "orderId")
 	if err != nil {
 		return nil, err
 	}
-	info, err := a.client.SubscriptionInfo(ctx, orderID)
-	if err != nil {
-		return nil, err
-	}
-	return wire(info), nil
+	return wired(a.client.SubscriptionInfo(ctx, orderID))
 }

@@ -53,3 +53,11 @@ func jsData(v reflect.Value) any {
 
 // wire is jsData of any Go value.
 func wire(v any) any { return jsData(reflect.ValueOf(v)) }
+
+// wired is a bridge call's answer as the loader's Promise resolves with it.
+func wired[T any](v T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return wire(v), nil
+}

@@ -32,10 +32,7 @@ func benchWarm(b *testing.B, op func()) {
 
 func benchCallbacks(b *testing.B) *wasm.Callbacks {
 	b.Helper()
-	c, err := wasm.NewCallbacks()
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := wasm.NewCallbacks()
 	b.Cleanup(c.Close)
 	return c
 }

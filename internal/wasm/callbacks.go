@@ -93,14 +93,14 @@ type entry struct {
 }
 
 // NewCallbacks makes a router for one owner.
-func NewCallbacks() (*Callbacks, error) {
+func NewCallbacks() *Callbacks {
 	c := &Callbacks{handlers: map[uint32]entry{}, released: make(chan struct{})}
 	router.mu.Lock()
 	router.next++
 	c.owner = router.next
 	router.owners[c.owner] = c
 	router.mu.Unlock()
-	return c, nil
+	return c
 }
 
 func (c *Callbacks) dispatch(id uint32, args []safejs.Value) any {
@@ -208,14 +208,12 @@ func (c *Callbacks) Live() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
-	for _, e := range c.handlers {
-		if e.pair == 0 {
-			n += 2
-		} else {
+	for id, e := range c.handlers {
+		if e.pair == 0 || id < e.pair { // a pair is retired whole: count its first id
 			n++
 		}
 	}
-	return n / 2
+	return n
 }
 
 // Dropped is how many JS calls arrived for handlers already gone: events

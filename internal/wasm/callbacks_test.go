@@ -23,8 +23,7 @@ func jsFunc(params, body string) js.Value {
 
 func newCallbacks(t *testing.T) *wasm.Callbacks {
 	t.Helper()
-	c, err := wasm.NewCallbacks()
-	require.NoError(t, err)
+	c := wasm.NewCallbacks()
 	t.Cleanup(c.Close)
 	return c
 }
@@ -68,17 +67,15 @@ func TestCallbacksSettlePairCalledOnce(t *testing.T) {
 }
 
 func TestCallbacksClosedRefusesAdd(t *testing.T) {
-	c, err := wasm.NewCallbacks()
-	require.NoError(t, err)
+	c := wasm.NewCallbacks()
 	c.Close()
 	c.Close()
-	_, err = c.Add(func([]safejs.Value) any { return nil })
+	_, err := c.Add(func([]safejs.Value) any { return nil })
 	assert.ErrorIs(t, err, wasm.ErrClosed)
 }
 
 func TestCallbacksLateSettleAfterReleaseIsIgnored(t *testing.T) {
-	c, err := wasm.NewCallbacks()
-	require.NoError(t, err)
+	c := wasm.NewCallbacks()
 	a, _, err := c.AddSettle(func([]safejs.Value) any { return nil }, func([]safejs.Value) any { return nil })
 	require.NoError(t, err)
 	c.Remove(a.ID) // given up in Go
@@ -88,8 +85,7 @@ func TestCallbacksLateSettleAfterReleaseIsIgnored(t *testing.T) {
 }
 
 func TestCallbacksCloseLetsKeptHandlersFinish(t *testing.T) {
-	c, err := wasm.NewCallbacks()
-	require.NoError(t, err)
+	c := wasm.NewCallbacks()
 	got := 0
 	a, b, err := c.AddSettle(func([]safejs.Value) any { got = 1; return nil }, func([]safejs.Value) any { got = 2; return nil })
 	require.NoError(t, err)

@@ -27,6 +27,14 @@ func JS(v safejs.Value) Value {
 	return jsValue{v: v, t: typeOf(v)}
 }
 
+// Arg is a JS function's argument i, undefined when JS passed fewer.
+func Arg(args []safejs.Value, i int) Value {
+	if i < len(args) {
+		return JS(args[i])
+	}
+	return Go(Missing)
+}
+
 type jsValue struct {
 	v safejs.Value
 	t Type // typeObjectOrArray until asked

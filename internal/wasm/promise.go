@@ -42,13 +42,6 @@ type settled struct {
 	ok bool
 }
 
-func firstArg(args []safejs.Value) safejs.Value {
-	if len(args) == 0 {
-		return safejs.Undefined()
-	}
-	return args[0]
-}
-
 // Await waits for p the way JS's await does: a thenable is followed, any
 // other value is the result at once. A rejection comes back as *Error; a
 // cancelled ctx returns ctx.Err() at once, and the promise's later settling
@@ -69,8 +62,8 @@ func (c *Callbacks) Await(ctx context.Context, sp safejs.Value) (safejs.Value, e
 	}
 	ch := make(chan settled, 1)
 	onOK, onFail, err := c.AddSettle(
-		func(args []safejs.Value) any { ch <- settled{firstArg(args), true}; return nil },
-		func(args []safejs.Value) any { ch <- settled{firstArg(args), false}; return nil },
+		func(args []safejs.Value) any { ch <- settled{Unwrap(Arg(args, 0)), true}; return nil },
+		func(args []safejs.Value) any { ch <- settled{Unwrap(Arg(args, 0)), false}; return nil },
 	)
 	if err != nil {
 		markHandled(p)
@@ -170,27 +163,23 @@ func (c *Callbacks) Promise(work func() (any, error)) (safejs.Value, error) {
 	c.promises++ // Close waits for it: an answer owed to JS is never dropped
 	c.mu.Unlock()
 	go func() {
-		defer c.settledPromise()
+		defer func() {
+			c.mu.Lock()
+			c.promises--
+			c.releaseIfDoneLocked()
+			c.mu.Unlock()
+		}()
 		var v any
 		var werr error
 		if err := Catch(func() { v, werr = work() }); err != nil {
 			werr = err
 		}
 		if werr == nil {
-			if _, err := resolve.Invoke(v); err == nil {
+			if _, werr = resolve.Invoke(v); werr == nil {
 				return
-			} else {
-				werr = err
 			}
 		}
 		_, _ = reject.Invoke(ErrorValue(werr))
 	}()
 	return safejs.Safe(p), nil
-}
-
-func (c *Callbacks) settledPromise() {
-	c.mu.Lock()
-	c.promises--
-	c.releaseIfDoneLocked()
-	c.mu.Unlock()
 }
