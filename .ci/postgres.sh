@@ -37,6 +37,9 @@ BEGIN
   END IF;
 END
 \$\$;
+-- Dropping a test database WITH (FORCE) may have to end an autovacuum
+-- worker that just started on it, which needs pg_signal_backend.
+GRANT pg_signal_backend TO $pg_role;
 SQL
 
 # Over TCP on loopback: Debian's pg_hba.conf asks a password there, where

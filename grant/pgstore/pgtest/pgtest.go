@@ -112,16 +112,37 @@ func dropAll(ctx context.Context, adminURL, name string) error {
 		return err
 	}
 	defer conn.Close(ctx)
-	var errs []error
-	for _, stmt := range []string{
-		fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name),
-		fmt.Sprintf("DROP ROLE IF EXISTS %s", name),
-	} {
-		if _, err := conn.Exec(ctx, stmt); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", stmt, err))
-		}
+	if err := dropDatabase(ctx, conn, name); err != nil {
+		return err
 	}
-	return errors.Join(errs...)
+	stmt := fmt.Sprintf("DROP ROLE IF EXISTS %s", name)
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		return fmt.Errorf("%s: %w", stmt, err)
+	}
+	return nil
+}
+
+// dropDatabase ends the connections left to the database and drops it.
+// WITH (FORCE) may refuse to end a process of no role of ours (an
+// autovacuum worker that just started on the new database); a plain DROP
+// DATABASE stops such a worker itself, so it is tried again without FORCE
+// for a few seconds.
+func dropDatabase(ctx context.Context, conn *pgx.Conn, name string) error {
+	stmt := fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)
+	_, err := conn.Exec(ctx, stmt)
+	for try := 0; err != nil && try < 20; try++ {
+		select {
+		case <-ctx.Done():
+			return errors.Join(fmt.Errorf("%s: %w", stmt, err), ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+		stmt = fmt.Sprintf("DROP DATABASE IF EXISTS %s", name)
+		_, err = conn.Exec(ctx, stmt)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", stmt, err)
+	}
+	return nil
 }
 
 func connect(ctx context.Context, dbURL string) (*pgx.Conn, error) {
