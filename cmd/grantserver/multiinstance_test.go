@@ -214,16 +214,8 @@ func TestKilledMidTransaction(t *testing.T) {
 	order := sim.AddOrder(user, "item_coin_100", tossapi.StatusPaymentCompleted)
 
 	// Hold the wallets: the doomed instance's grant stops after its row.
-	locker, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer locker.Close(ctx)
-	watcher, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer watcher.Close(ctx)
-	lockTx, err := locker.Begin(ctx)
-	require.NoError(t, err)
-	_, err = lockTx.Exec(ctx, "LOCK TABLE wallets IN SHARE MODE")
-	require.NoError(t, err)
+	hold := pgtest.HoldTable(ctx, t, dbURL, "wallets")
+	watcher := hold.Watcher
 
 	answered := make(chan error, 1)
 	go func() {
@@ -231,21 +223,19 @@ func TestKilledMidTransaction(t *testing.T) {
 		answered <- err
 	}()
 	require.Eventually(t, func() bool {
-		var n int
-		err := watcher.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`).Scan(&n)
-		return err == nil && n == 1
+		_, waiting := hold.Waiter(ctx, "INSERT INTO wallets")
+		return waiting
 	}, 20*time.Second, 20*time.Millisecond, "the grant never reached the wallets")
 	doomed.kill()
 	require.Error(t, <-answered, "a killed instance answers nothing")
-	require.NoError(t, lockTx.Rollback(ctx))
+	require.NoError(t, hold.Release(ctx))
 
 	// The dead transaction is gone, not waiting for a timeout.
 	require.Eventually(t, func() bool {
 		var n int
 		err := watcher.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
 			WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
-			  AND pid <> $1`, locker.PgConn().PID()).Scan(&n)
+			  AND pid <> $1`, hold.LockerPID()).Scan(&n)
 		return err == nil && n == 0
 	}, 5*time.Second, 20*time.Millisecond, "the killed instance's transaction outlived it")
 	var rows int

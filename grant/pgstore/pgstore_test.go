@@ -150,18 +150,7 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 	const user = tossapi.UserKey(9)
 
 	// Hold the wallets so that Grant stops between its two writes.
-	locker, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer locker.Close(ctx)
-	// pg_stat_activity is read once per transaction: watch from outside
-	// the locking one.
-	watcher, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer watcher.Close(ctx)
-	lockTx, err := locker.Begin(ctx)
-	require.NoError(t, err)
-	_, err = lockTx.Exec(ctx, "LOCK TABLE wallets IN SHARE MODE")
-	require.NoError(t, err)
+	hold := pgtest.HoldTable(ctx, t, dbURL, "wallets")
 
 	done := make(chan error, 1)
 	go func() {
@@ -172,10 +161,8 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 	// Find Grant's backend waiting on the wallets, its ledger row written.
 	var pid int32
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		err := watcher.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
-			WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1
-			  AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'`, locker.PgConn().PID()).Scan(&pid)
-		if err == nil {
+		var waiting bool
+		if pid, waiting = hold.Waiter(ctx, "INSERT INTO wallets"); waiting {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -184,11 +171,11 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 				t.Fatalf("Grant returned %v", err)
 			default:
 			}
-			t.Fatalf("Grant is not waiting on the wallets:\n%s", activity(t, watcher))
+			t.Fatalf("Grant is not waiting on the wallets:\n%s", activity(t, hold.Watcher))
 		}
 	}
 	var ok bool
-	require.NoError(t, watcher.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
+	require.NoError(t, hold.Watcher.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
 	require.True(t, ok)
 
 	select {
@@ -198,7 +185,7 @@ func TestConnectionLossDuringGrant(t *testing.T) {
 	}
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, grant.ErrNotFound)
-	require.NoError(t, lockTx.Rollback(ctx))
+	require.NoError(t, hold.Release(ctx))
 
 	_, err = s.Record(ctx, "order-cut")
 	assert.ErrorIs(t, err, grant.ErrNotFound, "no half row")
