@@ -250,9 +250,7 @@ func TestKilledMidTransaction(t *testing.T) {
 	status, body, err = postGrant(ctx, client, survivor.url(), cookie, order)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status, body)
-	var balance int64
-	require.NoError(t, watcher.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
-	require.NoError(t, watcher.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	rows, balance := ledgerTotals(ctx, t, watcher, user)
 	assert.Equal(t, 1, rows)
 	assert.EqualValues(t, 100, balance)
 }
@@ -308,10 +306,7 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	conn, err := pgx.Connect(ctx, dbURL)
 	require.NoError(t, err)
 	defer conn.Close(ctx)
-	var rows int
-	var balance int64
-	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
-	require.NoError(t, conn.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	rows, balance := ledgerTotals(ctx, t, conn, user)
 	assert.Equal(t, 2, rows)
 	assert.EqualValues(t, 200, balance)
 }
@@ -370,8 +365,7 @@ func TestRefundSweepAcrossInstances(t *testing.T) {
 	assert.Equal(t, len(refunded), revokedRows())
 	me := getMe(t, client, instances[2].url(), cookie)
 	assert.EqualValues(t, 6, me["grants"], "%v", me)
-	var balance int64
-	require.NoError(t, conn.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	_, balance := ledgerTotals(ctx, t, conn, user)
 	assert.EqualValues(t, 600, balance, "each refund debited once")
 
 	// The revoke hook ran once per refunded order, across the instances.
@@ -380,4 +374,12 @@ func TestRefundSweepAcrossInstances(t *testing.T) {
 		hooks += strings.Count(in.log(), "revoked refunded order")
 	}
 	assert.Equal(t, len(refunded), hooks)
+}
+
+// ledgerTotals reads the ledger's rows and the user's wallet balance.
+func ledgerTotals(ctx context.Context, t *testing.T, conn *pgx.Conn, user tossapi.UserKey) (rows int, balance int64) {
+	t.Helper()
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM grants").Scan(&rows))
+	require.NoError(t, conn.QueryRow(ctx, "SELECT balance FROM wallets WHERE user_key = $1", int64(user)).Scan(&balance))
+	return rows, balance
 }
